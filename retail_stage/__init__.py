@@ -1,0 +1,78 @@
+"""retail-stage: where a retailer stands in the digitalization of retail.
+
+    from retail_stage import load_rubric, load_profiles, score
+    rubric = load_rubric()                      # the bundled model
+    for profile in load_profiles("examples/profiles"):
+        print(score(rubric, profile).stage)
+
+The engine imports neither rich nor typer, so this maps well over partitions of profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from retail_stage.engine import CompiledRubric, Result
+    from retail_stage.loading import Document
+    from retail_stage.rubric import Rubric
+
+__all__ = ["__version__", "load_profiles", "load_rubric", "score"]
+
+
+def load_rubric(path: str | Path | None = None) -> Rubric:
+    """The rubric at `path`, or the bundled one; raises SourceError with positioned problems."""
+    from retail_stage.loading import load_rubric as _load
+
+    return _load(path)
+
+
+def load_profiles(path: str | Path) -> Iterator[Document]:
+    """Every profile document in a file or folder, in order; SourceError on unreadable input."""
+    from retail_stage.batch import find_inputs, read_input
+    from retail_stage.loading import Failure, documents_from_text
+    from retail_stage.sources import SourceError
+
+    for item in find_inputs([str(path)]):
+        if isinstance(item, Failure):
+            raise SourceError(item.problems)
+        text, kind = read_input(item)
+        for document in documents_from_text(text, item.path, kind):
+            if isinstance(document, Failure):
+                raise SourceError(document.problems)
+            yield document
+
+
+_last_compiled: list[tuple[Any, Any]] = []
+
+
+def _compile(rubric: Rubric | CompiledRubric) -> CompiledRubric:
+    from retail_stage.engine import CompiledRubric, compile_rubric
+
+    if isinstance(rubric, CompiledRubric):
+        return rubric
+    if _last_compiled and _last_compiled[0][0] is rubric:
+        compiled: CompiledRubric = _last_compiled[0][1]
+        return compiled
+    compiled = compile_rubric(rubric)
+    _last_compiled[:] = [(rubric, compiled)]
+    return compiled
+
+
+def score(rubric: Rubric | CompiledRubric, profile: Document | Mapping[str, Any]) -> Result:
+    """Score one profile (a loaded Document, or a mapping shaped like a profile file).
+
+    Raises SourceError for a profile that does not fit the rubric.
+    """
+    from retail_stage.loading import Document, score_document
+
+    compiled = _compile(rubric)
+    if not isinstance(profile, Document):
+        import json
+
+        profile = Document("<data>", "<data>", profile, json.dumps(profile, default=str, indent=1))
+    return score_document(compiled, profile)

@@ -1,0 +1,5 @@
+"""`python -m retail_stage`."""
+
+from retail_stage.cli import main
+
+main()

@@ -1,0 +1,238 @@
+"""From loaded data to checked models, with every mistake located in its file.
+
+`Document` is one profile as it stood in its file (a YAML document, a JSON file, a JSONL
+line); turning its data into a `Profile`, and its answers into scores, reports problems at the
+line and column of the value to fix.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retail_stage.sources import KEY, Loc, Problem, SourceError, decode, load_yaml, locate
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from retail_stage.engine import CompiledRubric, Result
+    from retail_stage.rubric import Rubric
+
+BUNDLED_RUBRIC_NAME = "retail-stages.yaml"
+
+
+def bundled_rubric_path() -> Path:
+    """The rubric shipped with the package (inside the wheel, or in a source checkout)."""
+    packaged = resources.files("retail_stage") / "rubrics" / BUNDLED_RUBRIC_NAME
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rubrics" / BUNDLED_RUBRIC_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One profile's data and where it came from, able to position a problem in its text."""
+
+    source: str
+    path: str
+    data: Any
+    text: str
+    index: int = 0
+    line_offset: int = 0
+
+    def problem(self, loc: Loc, message: str, severity: str = "error") -> Problem:
+        """A problem at `loc` in this document (positions are computed only now)."""
+        line, column = locate(self.text, loc, self.index, self.line_offset)
+        return Problem(self.path, message, line, column, severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A profile, or a whole input, that could not be scored."""
+
+    source: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def message(self) -> str:
+        """The one line that names the input, the position and what is wrong."""
+        return str(self.problems[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `{source, error}` record that stands in for a result."""
+        return {"source": self.source, "error": self.message}
+
+
+def _describe(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(step) for step in loc)
+
+
+def validation_problems(exc: ValidationError, place: Any) -> list[Problem]:
+    """One positioned problem per pydantic error; `place(loc, message)` makes a Problem."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(step for step in error["loc"] if not _is_union_tag(step))
+        kind = error["type"]
+        where = _describe(loc)
+        if kind == "missing":
+            parent, name = loc[:-1], loc[-1]
+            problems.append(
+                place(parent, f"{_describe(parent) or 'document'}: missing required key {name!r}")
+            )
+        elif kind == "extra_forbidden":
+            problems.append(
+                place(
+                    (*loc, KEY),
+                    f"unexpected key {loc[-1]!r} in {_describe(loc[:-1]) or 'document'}",
+                )
+            )
+        elif kind in ("model_type", "dict_type", "model_attributes_type") and not loc:
+            got = type(error["input"]).__name__ if error["input"] is not None else "nothing"
+            problems.append(
+                place(loc, f"expected a mapping at the top of the document, got {_yaml_type(got)}")
+            )
+        else:
+            message = error["msg"]
+            problems.append(
+                place(loc, f"{where}: {message[0].lower()}{message[1:]}" if where else message)
+            )
+    return problems
+
+
+def _is_union_tag(step: str | int) -> bool:
+    return isinstance(step, str) and step in ("boolean", "scale", "choice", "multi", "number")
+
+
+def _yaml_type(name: str) -> str:
+    return {"list": "a list", "str": "a string", "int": "a number", "float": "a number"}.get(
+        name, name
+    )
+
+
+def load_rubric(path: str | Path | None = None) -> Rubric:
+    """The rubric at `path` (default: the bundled one), checked as a whole; raises SourceError."""
+    return _load_rubric(str(path) if path is not None else str(bundled_rubric_path()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_rubric(path: str) -> Rubric:
+    rubric, problems = read_rubric(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or rubric is None:
+        raise SourceError(errors)
+    return rubric
+
+
+def read_rubric(path: str) -> tuple[Rubric | None, list[Problem]]:
+    """The rubric at `path` (None when it has errors) and all its problems, warnings included."""
+    from pydantic import ValidationError
+
+    from retail_stage.rubric import Rubric, check_rubric
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
+    text = decode(data, path)
+    content = load_yaml(text, path)
+
+    def place(loc: Loc, message: str, severity: str = "error") -> Problem:
+        line, column = locate(text, loc)
+        return Problem(path, message, line, column, severity)
+
+    try:
+        rubric = Rubric.model_validate(content)
+    except ValidationError as exc:
+        return None, validation_problems(exc, place)
+    problems = [place(p.loc, p.message, p.severity) for p in check_rubric(rubric)]
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return rubric, problems
+
+
+def company_record(profile_company: Any) -> dict[str, Any]:
+    """The company block of a result, with a fixed set of keys."""
+    assessed = profile_company.assessed_on
+    return {
+        "name": profile_company.name,
+        "id": profile_company.id,
+        "sector": profile_company.sector,
+        "country": profile_company.country,
+        "assessed_on": assessed.isoformat() if assessed is not None else None,
+    }
+
+
+def score_document(compiled: CompiledRubric, document: Document) -> Result:
+    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError."""
+    from pydantic import ValidationError
+
+    from retail_stage.engine import AnswerError, score_answers
+    from retail_stage.profile import Profile
+
+    try:
+        profile = Profile.model_validate(document.data)
+    except ValidationError as exc:
+        raise SourceError(validation_problems(exc, document.problem)) from None
+    warnings: tuple[str, ...] = ()
+    rubric = compiled.rubric
+    if profile.rubric is not None:
+        if profile.rubric.id != rubric.id:
+            raise SourceError(
+                document.problem(
+                    ("rubric", "id"),
+                    f"profile was answered for rubric {profile.rubric.id!r}, not {rubric.id!r}; "
+                    "pass the matching --rubric",
+                )
+            )
+        if profile.rubric.version is not None and profile.rubric.version != rubric.version:
+            problem = document.problem(
+                ("rubric", "version"),
+                f"profile was answered for version {profile.rubric.version} of {rubric.id!r}; "
+                f"scored with version {rubric.version}",
+                severity="warning",
+            )
+            warnings = (str(problem),)
+    try:
+        return score_answers(
+            compiled,
+            profile.answers,
+            source=document.source,
+            company=company_record(profile.company),
+            warnings=warnings,
+        )
+    except AnswerError as exc:
+        raise SourceError(document.problem(exc.loc, exc.message)) from None
+
+
+def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | Failure]:
+    """The profile documents of a text; `kind` is yaml, json or jsonl.
+
+    A JSONL line that is not JSON is a Failure and the next line goes on; in YAML and JSON a
+    syntax error spoils the whole file and raises SourceError.
+    """
+    from retail_stage.sources import iter_jsonl, load_json, load_yaml_documents
+
+    if kind == "jsonl":
+        for number, line in iter_jsonl(text, path):
+            try:
+                data = load_json(line, path, line_offset=number - 1)
+            except SourceError as exc:
+                yield Failure(f"{path}:{number}", exc.problems)
+                continue
+            yield Document(f"{path}:{number}", path, data, line, 0, number - 1)
+        return
+    if kind == "json":
+        yield Document(path, path, load_json(text, path), text)
+        return
+    documents = load_yaml_documents(text, path)
+    if not documents or all(d is None for d in documents):
+        raise SourceError(Problem(path, "no profile in file: it is empty or holds only comments"))
+    several = len(documents) > 1
+    for index, data in enumerate(documents):
+        if several and data is None:
+            continue  # an empty document between separators, e.g. a trailing '---'
+        yield Document(f"{path}#{index + 1}" if several else path, path, data, text, index)

@@ -1,0 +1,33 @@
+"""`--format json`: one JSON array of result objects, written as they come."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from retail_stage.render.formats import Formatter
+
+if TYPE_CHECKING:
+    from retail_stage.engine import Result
+    from retail_stage.loading import Failure
+
+
+def dumps(record: Result | Failure) -> str:
+    """A result or failure as indented JSON (non-ASCII kept, keys in contract order)."""
+    return json.dumps(record.to_dict(), ensure_ascii=False, indent=2)
+
+
+class JsonFormatter(Formatter):
+    """A JSON array; each element written as soon as its profile is scored."""
+
+    _count = 0
+
+    def write(self, record: Result | Failure) -> None:
+        """Append one element to the array."""
+        text = dumps(record).replace("\n", "\n  ")
+        self.stream.write(("[\n  " if self._count == 0 else ",\n  ") + text)
+        self._count += 1
+
+    def close(self) -> None:
+        """Close the array (an empty one when nothing was written)."""
+        self.stream.write("\n]\n" if self._count else "[]\n")

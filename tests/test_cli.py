@@ -1,0 +1,152 @@
+"""The command line through CliRunner, and one real run of the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from retail_stage import __version__
+from retail_stage.cli import app
+
+from .conftest import DATA, EXAMPLES
+
+runner = CliRunner()
+MINI = str(DATA / "mini-rubric.yaml")
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"retail-stage {__version__}\n")
+
+
+def test_score_json_prints_one_result_per_profile() -> None:
+    result = runner.invoke(app, ["score", str(EXAMPLES), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data) == len(list(EXAMPLES.glob("*.yaml")))
+    for record in data:
+        assert {"stage", "label", "index", "coverage", "stages", "next_steps"} <= set(record)
+
+
+def test_bad_answer_is_one_line_and_the_rest_is_scored(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("company: {name: A}\nanswers:\n  a: yes\n")
+    (tmp_path / "b.yaml").write_text("company: {name: B}\nanswers:\n  a: 3\n")
+    (tmp_path / "c.yaml").write_text("company: {name: C}\nanswers:\n  a: no\n")
+    result = runner.invoke(app, ["score", str(tmp_path), "-f", "json", "--rubric", MINI])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path / 'b.yaml'}:3:6: error: expected yes or no for 'a', got 3\n"
+        "2 profiles scored, 1 invalid\n"
+    )
+    data = json.loads(result.stdout)
+    assert [r.get("stage") for r in data] == ["s1", None, "b0"]
+    assert data[1] == {
+        "source": str(tmp_path / "b.yaml"),
+        "error": f"{tmp_path / 'b.yaml'}:3:6: error: expected yes or no for 'a', got 3",
+    }
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["score", str(EXAMPLES), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert len(json.loads(out.read_text())) == len(list(EXAMPLES.glob("*.yaml")))
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary left behind
+
+
+def test_stdin_is_read_with_dash() -> None:
+    result = runner.invoke(
+        app, ["score", "-", "-f", "json", "--rubric", MINI], input='{"company": {"name": "S"}}'
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["source"] == "<stdin>"
+
+
+def test_table_shows_company_stage_label_index_coverage() -> None:
+    result = runner.invoke(app, ["score", str(EXAMPLES / "03-lotus-lane-grocers.yaml")])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "Company" in lines[2]
+    assert "Coverage" in lines[2]
+    row = next(line for line in lines if "Lotus Lane Grocers" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
+        "Lotus Lane Grocers",
+        "Omni-channel retail",
+        "1.0",
+        "2.28",
+        "100%",
+    ]
+
+
+def test_table_shows_markup_literally(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text('company: {name: "[bold red]Evil\\x1b[31m"}\n')
+    result = runner.invoke(app, ["score", str(tmp_path / "x.yaml"), "--rubric", MINI])
+    assert "[bold red]Evil\\x1b[31m" in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_invalid_rubric_is_bad_usage(tmp_path: Path) -> None:
+    bad = tmp_path / "r.yaml"
+    bad.write_text("id: x\n")
+    result = runner.invoke(app, ["score", str(EXAMPLES), "--rubric", str(bad)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.splitlines()[0]
+        == f"{bad}:1:1: error: document: missing required key 'version'"
+    )
+
+
+def test_rubric_validate_bundled() -> None:
+    result = runner.invoke(app, ["rubric", "validate"])
+    assert result.exit_code == 0
+    assert result.stdout.endswith(", 0 warnings\n")
+
+
+def test_rubric_validate_reports_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "r.yaml"
+    bad.write_text(Path(MINI).read_text().replace("threshold: 0.6", "threshold: 0"))
+    result = runner.invoke(app, ["rubric", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"{bad}:8:42: error: stages.1.threshold: input should be greater than 0\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["rubric", "profile"])
+def test_committed_schemas_match_the_models(kind: str) -> None:
+    result = runner.invoke(app, ["rubric", "schema", kind])
+    committed = Path(__file__).parent.parent / "schemas" / f"{kind}.schema.json"
+    assert result.stdout == committed.read_text(encoding="utf-8")
+
+
+def test_installed_entry_point_runs_from_another_folder(tmp_path: Path) -> None:
+    exe = shutil.which("retail-stage") or str(Path(sys.executable).with_name("retail-stage"))
+    completed = subprocess.run(
+        [exe, "score", str(EXAMPLES), "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert len(json.loads(completed.stdout)) == len(list(EXAMPLES.glob("*.yaml")))
+
+
+def test_python_dash_m_help() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "retail_stage", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert "score" in completed.stdout

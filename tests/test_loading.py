@@ -1,0 +1,227 @@
+"""Loading with positions: every user mistake as PATH:LINE:COL: error: MESSAGE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retail_stage.batch import score_paths
+from retail_stage.engine import CompiledRubric
+from retail_stage.loading import Failure, read_rubric
+from retail_stage.sources import SourceError, decode, load_json, load_yaml_documents, locate
+
+
+def failures(mini: CompiledRubric, path: Path) -> list[str]:
+    return [r.message for r in score_paths(mini, [str(path)]) if isinstance(r, Failure)]
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "company:\n  name: Co\nanswers:\n  a: yes\n  b: most\n",
+            "5:6: error: expected one level of 'b': none, some, all; got 'most'",
+        ),
+        (
+            "company:\n  name: Co\nanswers:\n  a: yes\n  zz: 1\n",
+            "5:3: error: unknown indicator 'zz' for rubric 'mini'",
+        ),
+        (
+            "company:\n  name: Co\nanswers:\n  e: [p, q, zz]\n",
+            "4:13: error: unknown option 'zz' for 'e'; expected p, q, r",
+        ),
+        (
+            "company:\n  name: Co\nanswers:\n  a: {value: 7, note: hm}\n",
+            "4:14: error: expected yes or no for 'a', got 7",
+        ),
+        (
+            "company:\n  sector: food\nanswers: {}\n",
+            "2:3: error: company: missing required key 'name'",
+        ),
+        ("company:\n  name: Co\nanswer: {}\n", "3:1: error: unexpected key 'answer' in document"),
+        (
+            "company:\n  name: ''\n",
+            "2:9: error: company.name: string should have at least 1 character",
+        ),
+        ("company:\n  name: Co\n  name: Do\n", "3:3: error: duplicate key 'name'"),
+        (
+            "company:\n  name: Co\n answers: {}\n",
+            "3:2: error: invalid YAML: did not find expected key",
+        ),
+        ("- a\n- b\n", "1:1: error: expected a mapping at the top of the document, got a list"),
+        (
+            "company: {name: Co}\nrubric: {id: other}\n",
+            "2:14: error: profile was answered for rubric 'other', not 'mini'; pass the matching --rubric",
+        ),
+    ],
+)
+def test_yaml_profile_errors_point_at_the_value(
+    mini: CompiledRubric, tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, "p.yaml", text)
+    assert failures(mini, path) == [f"{path}:{expected}"]
+
+
+def test_json_profile_errors_point_at_the_value(mini: CompiledRubric, tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "p.json", '{\n  "company": {"name": "Co"},\n  "answers": {"d": 500}\n}\n'
+    )
+    assert failures(mini, path) == [
+        f"{path}:3:20: error: 500 % is out of range for 'd': expected 0..100 %"
+    ]
+
+
+def test_json_duplicate_keys_are_errors(mini: CompiledRubric, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.json", '{"company": {"name": "Co"},\n "company": {"name": "Do"}}')
+    assert failures(mini, path) == [f"{path}:2:2: error: duplicate key 'company'"]
+
+
+def test_jsonl_errors_name_the_line(mini: CompiledRubric, tmp_path: Path) -> None:
+    good = '{"company": {"name": "A"}, "answers": {"a": true}}'
+    bad = '{"company": {"name": "B"}, "answers": {"a": 2}}'
+    path = write(tmp_path, "p.jsonl", f"{good}\n\n{bad}\n{{nope\n")
+    records = list(score_paths(mini, [str(path)]))
+    assert [r.source for r in records] == [f"{path}:1", f"{path}:3", f"{path}:4"]
+    assert [r.message for r in records if isinstance(r, Failure)] == [
+        f"{path}:3:45: error: expected yes or no for 'a', got 2",
+        f"{path}:4:2: error: invalid JSON: Expecting property name enclosed in double quotes",
+    ]
+
+
+def test_multi_document_yaml_names_each_document(mini: CompiledRubric, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "many.yaml",
+        "company: {name: A}\n---\ncompany: {name: B}\nanswers: {a: maybe}\n---\ncompany: {name: C}\n",
+    )
+    records = list(score_paths(mini, [str(path)]))
+    assert [r.source for r in records] == [f"{path}#1", f"{path}#2", f"{path}#3"]
+    assert [r.message for r in records if isinstance(r, Failure)] == [
+        f"{path}:4:14: error: expected yes or no for 'a', got 'maybe'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "file is empty: expected a profile"),
+        (b"# only a comment\n", "no profile in file: it is empty or holds only comments"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file: expected UTF-8 text (YAML or JSON)"),
+        (b"\xff\xfec\x00", "1:1: error: file is UTF-16; save it as UTF-8"),
+        (b"company:\n  name: Caf\xe9\n", "2:12: error: not UTF-8 text (byte 0xe9)"),
+    ],
+)
+def test_unusable_files_get_one_clear_line(
+    mini: CompiledRubric, tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = write(tmp_path, "p.yaml", content)
+    (message,) = failures(mini, path)
+    assert message in (f"{path}: error: {expected}", f"{path}:{expected}")
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert decode(b"\xef\xbb\xbfa: 1", "x") == "a: 1"
+
+
+def test_oversized_files_are_refused() -> None:
+    with pytest.raises(SourceError) as caught:
+        decode(b"a" * 11, "big.yaml", max_bytes=10)
+    assert str(caught.value) == "big.yaml: error: file is 11 bytes, over the limit of 10 bytes"
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(SourceError) as caught:
+        load_yaml_documents("x: !!python/object/apply:os.system ['true']\n", "evil.yaml")
+    assert str(caught.value).startswith(
+        "evil.yaml:1:4: error: tag '!!python/object/apply:os.system' is not allowed"
+    )
+
+
+def test_json_rejects_nan() -> None:
+    with pytest.raises(SourceError) as caught:
+        load_json('{"a": NaN}', "n.json")
+    assert str(caught.value) == "n.json:1:1: error: invalid JSON: NaN is not a number JSON allows"
+
+
+def test_locate_walks_as_far_as_the_document_goes() -> None:
+    text = "a:\n  b:\n    - x\n    - y\n"
+    assert locate(text, ("a", "b", 1)) == (4, 7)
+    assert locate(text, ("a", "missing")) == (2, 3)
+    assert locate(text, ("a", "b", "<key>")) == (2, 3)
+    assert locate("x: 1\n---\ny: 2\n", ("y",), document=1) == (3, 4)
+
+
+def test_missing_inputs_and_empty_folders(mini: CompiledRubric, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    records = list(score_paths(mini, [str(tmp_path / "nope.yaml"), str(tmp_path / "empty")]))
+    assert [r.message for r in records if isinstance(r, Failure)] == [
+        f"{tmp_path / 'nope.yaml'}: error: no such file or folder",
+        f"{tmp_path / 'empty'}: error: folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)",
+    ]
+
+
+def test_folders_are_read_recursively_sorted_without_hidden(
+    mini: CompiledRubric, tmp_path: Path
+) -> None:
+    for name in ("b.yaml", "sub/a.yml", ".hidden/c.yaml", ".d.yaml", "notes.txt"):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("company: {name: X}\n")
+    sources = [r.source for r in score_paths(mini, [str(tmp_path)])]
+    assert sources == [str(tmp_path / "b.yaml"), str(tmp_path / "sub/a.yml")]
+
+
+def test_globs_expand(mini: CompiledRubric, tmp_path: Path) -> None:
+    for name in ("x1.yaml", "x2.yaml", "y.yaml"):
+        write(tmp_path, name, "company: {name: X}\n")
+    sources = [r.source for r in score_paths(mini, [str(tmp_path / "x*.yaml")])]
+    assert sources == [str(tmp_path / "x1.yaml"), str(tmp_path / "x2.yaml")]
+
+
+BROKEN_RUBRIC = """\
+id: broken
+version: 1
+title: Broken
+baseline: {id: b0, name: Base}
+stages:
+  - {id: s1, name: One, threshold: 0.5}
+  - {id: s2, name: Two, threshold: 1.5}
+dimensions: [{id: d1, name: D}]
+label: {threshold: 0.5}
+indicators:
+  - {id: a, stage: s1, dimension: d1, focus: supply, weight: 1, question: A?, answer: {kind: boolean}}
+  - {id: a, stage: s3, dimension: dx, focus: supply, weight: 1, question: B?, source: s,
+     answer: {kind: boolean}}
+"""
+
+
+def test_rubric_field_errors_are_positioned(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.yaml", BROKEN_RUBRIC)
+    rubric, problems = read_rubric(str(path))
+    assert rubric is None
+    assert [str(p) for p in problems] == [
+        f"{path}:7:36: error: stages.1.threshold: input should be less than or equal to 1"
+    ]
+
+
+def test_rubric_whole_checks_report_every_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.yaml", BROKEN_RUBRIC.replace("threshold: 1.5", "threshold: 0.5"))
+    rubric, problems = read_rubric(str(path))
+    assert rubric is None
+    assert [str(p) for p in problems] == [
+        f"{path}:12:10: error: duplicate id 'a'",
+        f"{path}:11:10: warning: indicator 'a' has no source sentence",
+        f"{path}:12:20: error: unknown stage 's3'; expected one of s1, s2",
+        f"{path}:12:35: error: unknown dimension 'dx'; expected one of d1",
+        f"{path}:7:10: error: stage 's2' has no indicators",
+    ]
