@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from retail_stage import __version__
+from retail_stage.render.formats import OutputFormat
 
 app = typer.Typer(
     name="retail-stage",
@@ -26,13 +27,6 @@ rubric_app = typer.Typer(
 app.add_typer(rubric_app, name="rubric")
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class Format(str, Enum):
-    """Mirror of render.formats.OutputFormat, so that --help needs no renderer import."""
-
-    table = "table"
-    json = "json"
 
 
 RubricOption = Annotated[
@@ -83,7 +77,9 @@ def score(
         list[str],
         typer.Argument(help="Profile files (YAML, JSON, JSONL), folders, globs, or - for stdin."),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TABLE,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -99,12 +95,11 @@ def score(
     from retail_stage.batch import score_paths
     from retail_stage.loading import Failure
     from retail_stage.output import open_output
-    from retail_stage.render.formats import OutputFormat
 
     compiled = _compiled(rubric)
     failures = scored = 0
     with open_output(output) as stream:
-        formatter = OutputFormat(fmt.value).formatter(stream, compiled.rubric)
+        formatter = fmt.formatter(stream, compiled.rubric)
         for record in score_paths(compiled, paths):
             if isinstance(record, Failure):
                 failures += 1
@@ -162,6 +157,18 @@ def rubric_schema(
     from retail_stage.schemas import schema_text
 
     sys.stdout.write(schema_text(kind.value))
+
+
+# --- assess and template (questionnaire) ---------------------------------------------------
+
+
+# --- report and compare ---------------------------------------------------------------------
+
+
+# --- rubric show and diff -------------------------------------------------------------------
+
+
+# --- end of commands ------------------------------------------------------------------------
 
 
 def main() -> None:

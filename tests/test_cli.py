@@ -150,3 +150,12 @@ def test_python_dash_m_help() -> None:
     )
     assert completed.returncode == 0
     assert "score" in completed.stdout
+
+
+def test_readme_profile_example_is_a_valid_profile(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "readme.yaml").write_text(block, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path / "readme.yaml"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["coverage"] < 1
