@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from retail_stage.rubric import (
     BooleanAnswer,
@@ -48,8 +48,7 @@ class AnswerError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class StageResult:
+class StageResult(NamedTuple):
     """How far a company is on one stage."""
 
     id: str
@@ -60,8 +59,7 @@ class StageResult:
     failed_gates: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class NextStep:
+class NextStep(NamedTuple):
     """One indicator of the next stage that is not yet at its best, and what improving it gains."""
 
     indicator: str
@@ -72,44 +70,136 @@ class NextStep:
     in_smallest_set: bool
 
 
-@dataclass(frozen=True, slots=True)
 class NextSteps:
-    """What it takes to meet the next stage; `stage` is None at the top of the ladder."""
+    """What it takes to meet the next stage; `stage` is None at the top of the ladder.
 
-    stage: str | None
-    smallest_set: tuple[str, ...]
-    indicators: tuple[NextStep, ...]
+    The ranking is computed with the result; the NextStep records are built only when read,
+    since a batch writing CSV or a summary never needs them.
+    """
+
+    __slots__ = ("_compiled", "_ranked", "_scores", "smallest_set", "stage")
+
+    def __init__(
+        self,
+        stage: str | None,
+        smallest_set: tuple[str, ...],
+        ranked: list[tuple[bool, float, int, bool]],
+        compiled: CompiledRubric | None,
+        scores: list[float | None],
+    ) -> None:
+        self.stage = stage
+        self.smallest_set = smallest_set
+        self._ranked = ranked
+        self._compiled = compiled
+        self._scores = scores
+
+    @property
+    def indicators(self) -> tuple[NextStep, ...]:
+        """Every unmet indicator of the next stage: failed gates first, then by gain."""
+        compiled = self._compiled
+        if compiled is None:
+            return ()
+        ids, dims, scores = compiled.ids, compiled.dimension_ids, self._scores
+        return tuple(
+            NextStep(
+                ids[n],
+                dims[compiled.dimension_of[n]],
+                None if scores[n] is None else round(scores[n] or 0.0, 4),
+                round(gain, 4),
+                failed,
+                chosen,
+            )
+            for failed, gain, n, chosen in self._ranked
+        )
 
 
-@dataclass(frozen=True, slots=True)
 class Result:
-    """The scored profile: every number of DESIGN §1, rounded to 4 decimals."""
+    """The scored profile: every number of DESIGN §1 (shown rounded to 4 decimals)."""
 
-    source: str
-    company: Mapping[str, Any]
-    rubric_id: str
-    rubric_version: str
-    stage: str
-    stage_name: str
-    label: str
-    index: float
-    coverage: float
-    stage_low: str
-    stage_high: str
-    stages: tuple[StageResult, ...]
-    dimensions: tuple[tuple[str, float | None], ...]
-    focus_traffic: float
-    focus_supply: float
-    next_steps: NextSteps
-    scores: tuple[float | None, ...] = field(repr=False)
-    """Each indicator's score in rubric order: None unknown, NOT_APPLICABLE for n/a."""
-    notes: Mapping[str, str] = field(repr=False)
-    warnings: tuple[str, ...] = ()
+    __slots__ = (
+        "_dimension_ids",
+        "_dimension_scores",
+        "company",
+        "coverage",
+        "focus_supply",
+        "focus_traffic",
+        "index",
+        "label",
+        "next_steps",
+        "notes",
+        "rubric_id",
+        "rubric_version",
+        "scores",
+        "source",
+        "stage",
+        "stage_high",
+        "stage_low",
+        "stage_name",
+        "stages",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        *,
+        source: str,
+        company: Mapping[str, Any],
+        rubric_id: str,
+        rubric_version: str,
+        stage: str,
+        stage_name: str,
+        label: str,
+        index: float,
+        coverage: float,
+        stage_low: str,
+        stage_high: str,
+        stages: tuple[StageResult, ...],
+        dimension_ids: tuple[str, ...],
+        dimension_scores: list[float | None],
+        focus_traffic: float,
+        focus_supply: float,
+        next_steps: NextSteps,
+        scores: list[float | None],
+        notes: Mapping[str, str],
+        warnings: tuple[str, ...] = (),
+    ) -> None:
+        self.source = source
+        self.company = company
+        self.rubric_id = rubric_id
+        self.rubric_version = rubric_version
+        self.stage = stage
+        self.stage_name = stage_name
+        self.label = label
+        self.index = index
+        self.coverage = coverage
+        self.stage_low = stage_low
+        self.stage_high = stage_high
+        self.stages = stages
+        self._dimension_ids = dimension_ids
+        self._dimension_scores = dimension_scores
+        self.focus_traffic = focus_traffic
+        self.focus_supply = focus_supply
+        self.next_steps = next_steps
+        self.scores = scores
+        """Each indicator's score in rubric order: None unknown, NOT_APPLICABLE for n/a."""
+        self.notes = notes
+        self.warnings = warnings
+
+    def __repr__(self) -> str:
+        return f"Result(source={self.source!r}, stage={self.stage!r}, label={self.label!r})"
 
     @property
     def certain(self) -> bool:
         """Whether the unknown answers, whatever they turn out to be, leave the stage as it is."""
         return self.stage_low == self.stage_high
+
+    @property
+    def dimensions(self) -> tuple[tuple[str, float | None], ...]:
+        """(dimension id, score) in rubric order; None when every indicator of it is n/a."""
+        return tuple(
+            (d, None if v is None else round(v, 4))
+            for d, v in zip(self._dimension_ids, self._dimension_scores, strict=True)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result object of DESIGN §2."""
@@ -298,14 +388,39 @@ class CompiledRubric:
     ids: tuple[str, ...]
     position: Mapping[str, int]
     scorers: tuple[Scorer, ...]
+    quick: tuple[Mapping[Any, float | None], ...]
+    """Per indicator, the score of each common hashable answer (ids, yes/no, unknown, n/a)."""
     stage_of: tuple[int, ...]
     dimension_of: tuple[int, ...]
+    dimension_ids: tuple[str, ...]
     weight: tuple[float, ...]
     supply: tuple[bool, ...]
     gate: tuple[float | None, ...]
+    rows: tuple[tuple[int, int, float, int, float | None], ...]
+    """(stage, dimension, weight, focus 0 traffic / 1 supply, gate score or None) per indicator."""
+    members: tuple[tuple[int, ...], ...]
+    """Indicator positions of each stage."""
     conditionals: tuple[tuple[int, int, float, float], ...]
     """(indicator, condition indicator, above, score when not asked)."""
     min_label_stage: int
+    ladder: tuple[tuple[str, str], ...]
+    """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
+
+
+def _quick_table(ind: Indicator) -> dict[Any, float | None]:
+    """The answers that need no checking beyond a lookup; everything else goes to the scorer."""
+    table: dict[Any, float | None] = {None: None, "unknown": None}
+    if ind.allow_na:
+        table["n/a"] = NOT_APPLICABLE
+    answer = ind.answer
+    if isinstance(answer, BooleanAnswer):
+        table.update({True: 1.0, False: 0.0, "yes": 1.0, "no": 0.0})
+    elif isinstance(answer, ScaleAnswer):
+        table.update(zip((lv.id for lv in answer.levels), answer.level_scores(), strict=True))
+    elif isinstance(answer, ChoiceAnswer):
+        table.update((o.id, o.score) for o in answer.options)
+    # 1 == True and 0 == False as dict keys, so booleans are only safe in boolean tables.
+    return table
 
 
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
@@ -325,19 +440,41 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         if ind.ask_if is not None
     )
     min_stage = rubric.label.min_stage
+    stage_of = tuple(stage_pos[ind.stage] for ind in inds)
+    dimension_of = tuple(dim_pos[ind.dimension] for ind in inds)
+    weight = tuple(float(ind.weight) for ind in inds)
+    supply = tuple(ind.focus == "supply" for ind in inds)
+    gate = tuple(ind.gate_score if ind.required else None for ind in inds)
     return CompiledRubric(
         rubric=rubric,
         ids=tuple(position),
         position=position,
         scorers=tuple(_scorer(ind) for ind in inds),
-        stage_of=tuple(stage_pos[ind.stage] for ind in inds),
-        dimension_of=tuple(dim_pos[ind.dimension] for ind in inds),
-        weight=tuple(float(ind.weight) for ind in inds),
-        supply=tuple(ind.focus == "supply" for ind in inds),
-        gate=tuple(ind.gate_score if ind.required else None for ind in inds),
+        quick=tuple(_quick_table(ind) for ind in inds),
+        stage_of=stage_of,
+        dimension_of=dimension_of,
+        dimension_ids=tuple(d.id for d in rubric.dimensions),
+        weight=weight,
+        supply=supply,
+        gate=gate,
+        rows=tuple(
+            (k, d, w, 1 if f else 0, g)
+            for k, d, w, f, g in zip(stage_of, dimension_of, weight, supply, gate, strict=True)
+        ),
+        members=tuple(
+            tuple(n for n, k in enumerate(stage_of) if k == stage)
+            for stage in range(len(rubric.stages))
+        ),
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
+        ladder=(
+            (rubric.baseline.id, rubric.baseline.name),
+            *((s.id, s.name) for s in rubric.stages),
+        ),
     )
+
+
+_MISSING = -2.0  # not a score: no quick answer found
 
 
 def read_answers(
@@ -350,11 +487,18 @@ def read_answers(
     scores: list[float | None] = [None] * len(compiled.ids)
     notes: dict[str, str] = {}
     position = compiled.position
-    scorers = compiled.scorers
+    quick = compiled.quick
     for key, raw in answers.items():
         n = position.get(key)
         if n is None:
             raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key))
+        try:
+            found = quick[n].get(raw, _MISSING)
+        except TypeError:  # a list or a mapping: not hashable
+            found = _MISSING
+        if found is not _MISSING:
+            scores[n] = found
+            continue
         value = raw
         inner: tuple[str | int, ...] = ("answers", key)
         if isinstance(raw, dict):
@@ -363,7 +507,7 @@ def read_answers(
             if note:
                 notes[key] = note
         try:
-            scores[n] = scorers[n](value)
+            scores[n] = compiled.scorers[n](value)
         except AnswerError as exc:
             raise AnswerError((*inner, *exc.loc), exc.message) from None
     for n, condition, above, fallback in compiled.conditionals:
@@ -416,54 +560,50 @@ def evaluate(
     unknown = [0.0] * k_count  # sum of w over unknown indicators
     gates_low: list[list[int]] = [[] for _ in range(k_count)]
     gates_high: list[list[int]] = [[] for _ in range(k_count)]
-    dims = len(rubric.dimensions)
+    dims = len(compiled.dimension_ids)
     dim_ws = [0.0] * dims
     dim_w = [0.0] * dims
     focus_ws = [0.0, 0.0]  # traffic, supply
     focus_w = [0.0, 0.0]
-    gate = compiled.gate
-    for n, (s, k, d, w, sup) in enumerate(
-        zip(
-            scores,
-            compiled.stage_of,
-            compiled.dimension_of,
-            compiled.weight,
-            compiled.supply,
-            strict=False,
-        )
-    ):
-        if s == NOT_APPLICABLE:
-            continue
-        f = 1 if sup else 0
-        total[k] += w
-        dim_w[d] += w
-        focus_w[f] += w
+    n = -1
+    for s, (k, d, w, f, need) in zip(scores, compiled.rows, strict=True):
+        n += 1
         if s is None:
+            total[k] += w
+            dim_w[d] += w
+            focus_w[f] += w
             unknown[k] += w
-            if gate[n] is not None:
+            if need is not None:
                 gates_low[k].append(n)
-            continue
-        ws = w * s
-        known[k] += ws
-        dim_ws[d] += ws
-        focus_ws[f] += ws
-        need = gate[n]
-        if need is not None and s < need - EPSILON:
-            gates_low[k].append(n)
-            gates_high[k].append(n)
+        elif s != NOT_APPLICABLE:
+            total[k] += w
+            dim_w[d] += w
+            focus_w[f] += w
+            ws = w * s
+            known[k] += ws
+            dim_ws[d] += ws
+            focus_ws[f] += ws
+            if need is not None and s < need - EPSILON:
+                gates_low[k].append(n)
+                gates_high[k].append(n)
 
-    attain = [known[k] / total[k] if total[k] else 0.0 for k in range(k_count)]
-    attain_high = [(known[k] + unknown[k]) / total[k] if total[k] else 0.0 for k in range(k_count)]
-    met = [attain[k] >= stages[k].threshold - EPSILON and not gates_low[k] for k in range(k_count)]
-    met_high = [
-        attain_high[k] >= stages[k].threshold - EPSILON and not gates_high[k]
-        for k in range(k_count)
-    ]
-    reached = _reached(met)
-    reached_high = _reached(met_high)
+    reached = reached_high = k_count
+    attain = [0.0] * k_count
+    for k in range(k_count):
+        weight_sum = total[k]
+        if weight_sum:
+            attain[k] = a = known[k] / weight_sum
+            high = (known[k] + unknown[k]) / weight_sum
+        else:
+            a = high = 0.0
+        threshold = stages[k].threshold - EPSILON
+        if reached == k_count and (a < threshold or gates_low[k]):
+            reached = k
+        if reached_high == k_count and (high < threshold or gates_high[k]):
+            reached_high = k
     index = float(k_count) if reached == k_count else reached + min(attain[reached], INDEX_CAP)
 
-    applicable = sum(total)
+    applicable = focus_w[0] + focus_w[1]
     coverage = (applicable - sum(unknown)) / applicable if applicable else 0.0
     traffic = focus_ws[0] / focus_w[0] if focus_w[0] else 0.0
     supply = focus_ws[1] / focus_w[1] if focus_w[1] else 0.0
@@ -471,54 +611,41 @@ def evaluate(
     ids = compiled.ids
     stage_results = tuple(
         StageResult(
-            id=st.id,
-            name=st.name,
-            attainment=round(attain[k], 4),
-            threshold=st.threshold,
-            met=met[k],
-            failed_gates=tuple(ids[n] for n in gates_low[k]),
+            stage.id,
+            stage.name,
+            round(attain[k], 4),
+            stage.threshold,
+            attain[k] >= stage.threshold - EPSILON and not gates_low[k],
+            tuple([ids[g] for g in gates_low[k]]) if gates_low[k] else (),
         )
-        for k, st in enumerate(stages)
+        for k, stage in enumerate(stages)
     )
+    ladder = compiled.ladder
     return Result(
         source=source,
         company=company or {},
         rubric_id=rubric.id,
         rubric_version=rubric.version,
-        stage=_stage_id(rubric, reached),
-        stage_name=_stage_name(rubric, reached),
+        stage=ladder[reached][0],
+        stage_name=ladder[reached][1],
         label="2.0" if two else "1.0",
         index=round(index, 4),
         coverage=round(coverage, 4),
-        stage_low=_stage_id(rubric, reached),
-        stage_high=_stage_id(rubric, reached_high),
+        stage_low=ladder[reached][0],
+        stage_high=ladder[reached_high][0],
         stages=stage_results,
-        dimensions=tuple(
-            (dim.id, round(dim_ws[d] / dim_w[d], 4) if dim_w[d] else None)
-            for d, dim in enumerate(rubric.dimensions)
-        ),
+        dimension_ids=compiled.dimension_ids,
+        dimension_scores=[dim_ws[d] / dim_w[d] if dim_w[d] else None for d in range(dims)],
         focus_traffic=round(traffic, 4),
         focus_supply=round(supply, 4),
         next_steps=_next_steps(compiled, scores, reached, known, total, gates_low),
-        scores=tuple(scores),
+        scores=scores,
         notes=notes or {},
         warnings=warnings,
     )
 
 
-def _reached(met: list[bool]) -> int:
-    for k, ok in enumerate(met):
-        if not ok:
-            return k
-    return len(met)
-
-
-def _stage_id(rubric: Rubric, reached: int) -> str:
-    return rubric.baseline.id if reached == 0 else rubric.stages[reached - 1].id
-
-
-def _stage_name(rubric: Rubric, reached: int) -> str:
-    return rubric.baseline.name if reached == 0 else rubric.stages[reached - 1].name
+_TOP = NextSteps(None, (), [], None, [])
 
 
 def _next_steps(
@@ -531,44 +658,34 @@ def _next_steps(
 ) -> NextSteps:
     stages = compiled.rubric.stages
     if reached == len(stages):
-        return NextSteps(None, (), ())
+        return _TOP
     k = reached
     weight_sum = total[k]
-    failed = set(gates_failed[k])
+    failed = gates_failed[k]
+    weight = compiled.weight
     candidates: list[tuple[bool, float, int]] = []
-    for n, (s, stage, w) in enumerate(
-        zip(scores, compiled.stage_of, compiled.weight, strict=False)
-    ):
-        if stage != k or s == NOT_APPLICABLE:
-            continue
-        gain = w * (1.0 - (s or 0.0)) / weight_sum
-        if gain > EPSILON or n in failed:
-            candidates.append((n in failed, gain, n))
+    for n in compiled.members[k]:
+        s = scores[n]
+        if s is None:
+            candidates.append((n in failed, weight[n] / weight_sum, n))
+        elif s < 1.0 - EPSILON and s != NOT_APPLICABLE:
+            candidates.append((n in failed, weight[n] * (1.0 - s) / weight_sum, n))
+        elif n in failed:  # pragma: no cover - a gate at 1 cannot fail
+            candidates.append((True, 0.0, n))
     # Failed gates first, then by gain; ties keep rubric order, so the ranking is deterministic.
     candidates.sort(key=lambda c: (not c[0], -c[1], c[2]))
-    needed = stages[k].threshold * weight_sum - known[k]
-    chosen: set[int] = set()
+    missing = (stages[k].threshold * weight_sum - known[k]) / weight_sum - EPSILON
+    ranked: list[tuple[bool, float, int, bool]] = []
+    chosen: list[str] = []
     gained = 0.0
-    for is_gate, gain, n in candidates:
-        if is_gate or gained * weight_sum < needed - EPSILON:
-            chosen.add(n)
-            gained += gain
     ids = compiled.ids
-    dimension_ids = [d.id for d in compiled.rubric.dimensions]
-    steps = tuple(
-        NextStep(
-            indicator=ids[n],
-            dimension=dimension_ids[compiled.dimension_of[n]],
-            score=None if scores[n] is None else round(scores[n] or 0.0, 4),
-            gain=round(gain, 4),
-            failed_gate=is_gate,
-            in_smallest_set=n in chosen,
-        )
-        for is_gate, gain, n in candidates
-    )
-    return NextSteps(
-        stages[k].id, tuple(ids[n] for is_gate, gain, n in candidates if n in chosen), steps
-    )
+    for is_gate, gain, n in candidates:
+        pick = is_gate or gained < missing
+        if pick:
+            gained += gain
+            chosen.append(ids[n])
+        ranked.append((is_gate, gain, n, pick))
+    return NextSteps(stages[k].id, tuple(chosen), ranked, compiled, scores)
 
 
 def score_answers(

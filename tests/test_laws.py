@@ -82,7 +82,8 @@ def test_improving_an_answer_never_lowers_index_stage_or_label(
     assert after.index >= before.index
     assert order.index(after.stage) >= order.index(before.stage)
     assert after.label >= before.label
-    assert after.coverage >= before.coverage
+    # Coverage is not monotone: a better answer can open a follow-up question (ask_if) that is
+    # still unanswered, so only the scores are held to the law.
 
 
 @settings(max_examples=100, deadline=None)
