@@ -78,7 +78,12 @@ def validation_problems(exc: ValidationError, place: Any) -> list[Problem]:
         loc = tuple(step for step in error["loc"] if not _is_union_tag(step))
         kind = error["type"]
         where = _describe(loc)
-        if kind == "missing":
+        if loc and loc[-1] == "[key]":
+            key = loc[-2]
+            problems.append(
+                place((*loc[:-1], KEY), f"{_describe(loc[:-2])}: key {key!r} must be text")
+            )
+        elif kind == "missing":
             parent, name = loc[:-1], loc[-1]
             problems.append(
                 place(parent, f"{_describe(parent) or 'document'}: missing required key {name!r}")
