@@ -117,8 +117,10 @@ class Result:
     """The scored profile: every number of DESIGN §1 (shown rounded to 4 decimals)."""
 
     __slots__ = (
-        "_dimension_ids",
+        "_attainment",
+        "_compiled",
         "_dimension_scores",
+        "_gates_failed",
         "company",
         "coverage",
         "focus_supply",
@@ -135,7 +137,6 @@ class Result:
         "stage_high",
         "stage_low",
         "stage_name",
-        "stages",
         "warnings",
     )
 
@@ -153,8 +154,9 @@ class Result:
         coverage: float,
         stage_low: str,
         stage_high: str,
-        stages: tuple[StageResult, ...],
-        dimension_ids: tuple[str, ...],
+        compiled: CompiledRubric,
+        attainment: list[float],
+        gates_failed: list[list[int]],
         dimension_scores: list[float | None],
         focus_traffic: float,
         focus_supply: float,
@@ -174,8 +176,9 @@ class Result:
         self.coverage = coverage
         self.stage_low = stage_low
         self.stage_high = stage_high
-        self.stages = stages
-        self._dimension_ids = dimension_ids
+        self._compiled = compiled
+        self._attainment = attainment
+        self._gates_failed = gates_failed
         self._dimension_scores = dimension_scores
         self.focus_traffic = focus_traffic
         self.focus_supply = focus_supply
@@ -194,11 +197,29 @@ class Result:
         return self.stage_low == self.stage_high
 
     @property
+    def stages(self) -> tuple[StageResult, ...]:
+        """Each stage's attainment against its threshold, whether it is met, its failed gates."""
+        ids = self._compiled.ids
+        return tuple(
+            StageResult(
+                stage.id,
+                stage.name,
+                round(attain, 4),
+                stage.threshold,
+                attain >= stage.threshold - EPSILON and not failed,
+                tuple(ids[g] for g in failed),
+            )
+            for stage, attain, failed in zip(
+                self._compiled.rubric.stages, self._attainment, self._gates_failed, strict=True
+            )
+        )
+
+    @property
     def dimensions(self) -> tuple[tuple[str, float | None], ...]:
         """(dimension id, score) in rubric order; None when every indicator of it is n/a."""
         return tuple(
             (d, None if v is None else round(v, 4))
-            for d, v in zip(self._dimension_ids, self._dimension_scores, strict=True)
+            for d, v in zip(self._compiled.dimension_ids, self._dimension_scores, strict=True)
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -306,6 +327,12 @@ def _multi_scorer(ind: Indicator, answer: MultiAnswer) -> Scorer:
     expected = ", ".join(scores)
 
     def score(value: Any) -> float | None:
+        if value.__class__ is list:
+            try:  # the common case in one C-level pass; any doubt goes to the checks below
+                if len(set(value)) == len(value):
+                    return min(1.0, sum([scores[item] for item in value]))
+            except (KeyError, TypeError):
+                pass
         if value is None:
             return None
         if isinstance(value, str):
@@ -315,20 +342,27 @@ def _multi_scorer(ind: Indicator, answer: MultiAnswer) -> Scorer:
             value = [value]
         if not isinstance(value, list):
             raise AnswerError((), f"expected a list of options of {ind.id!r}, got {_show(value)}")
-        total = 0.0
-        seen: set[str] = set()
-        for position, item in enumerate(value):
-            if not isinstance(item, str) or item not in scores:
-                raise AnswerError(
-                    (position,), f"unknown option {_show(item)} for {ind.id!r}; expected {expected}"
-                )
-            if item in seen:
-                raise AnswerError((position,), f"option {item!r} is listed twice")
-            seen.add(item)
-            total += scores[item]
-        return min(1.0, total)
+        return _checked_multi(ind, value, scores, expected)
 
     return score
+
+
+def _checked_multi(
+    ind: Indicator, value: list[Any], scores: dict[str, float], expected: str
+) -> float:
+    """The score of a multi answer, or the error that names the first bad item."""
+    total = 0.0
+    seen: set[str] = set()
+    for position, item in enumerate(value):
+        if not isinstance(item, str) or item not in scores:
+            raise AnswerError(
+                (position,), f"unknown option {_show(item)} for {ind.id!r}; expected {expected}"
+            )
+        if item in seen:
+            raise AnswerError((position,), f"option {item!r} is listed twice")
+        seen.add(item)
+        total += scores[item]
+    return min(1.0, total)
 
 
 def _number_scorer(ind: Indicator, answer: NumberAnswer) -> Scorer:
@@ -388,7 +422,7 @@ class CompiledRubric:
     ids: tuple[str, ...]
     position: Mapping[str, int]
     scorers: tuple[Scorer, ...]
-    quick: tuple[Mapping[Any, float | None], ...]
+    quick: tuple[dict[Any, float | None], ...]
     """Per indicator, the score of each common hashable answer (ids, yes/no, unknown, n/a)."""
     stage_of: tuple[int, ...]
     dimension_of: tuple[int, ...]
@@ -396,10 +430,16 @@ class CompiledRubric:
     weight: tuple[float, ...]
     supply: tuple[bool, ...]
     gate: tuple[float | None, ...]
-    rows: tuple[tuple[int, int, float, int, float | None], ...]
-    """(stage, dimension, weight, focus 0 traffic / 1 supply, gate score or None) per indicator."""
+    rows: tuple[tuple[int, int, int, float, int, float | None], ...]
+    """(position, stage, dimension, weight, focus 0 traffic / 1 supply, gate score or None)."""
+    stage_weight: tuple[float, ...]
+    dimension_weight: tuple[float, ...]
+    focus_weight: tuple[float, float]
+    """Total weight of each stage, each dimension, and of traffic and supply focus."""
     members: tuple[tuple[int, ...], ...]
     """Indicator positions of each stage."""
+    remember: frozenset[int]
+    """Multi indicators, whose quick tables learn each valid combination of options."""
     conditionals: tuple[tuple[int, int, float, float], ...]
     """(indicator, condition indicator, above, score when not asked)."""
     min_label_stage: int
@@ -458,13 +498,22 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         supply=supply,
         gate=gate,
         rows=tuple(
-            (k, d, w, 1 if f else 0, g)
-            for k, d, w, f, g in zip(stage_of, dimension_of, weight, supply, gate, strict=True)
+            (n, k, d, w, 1 if f else 0, g)
+            for n, (k, d, w, f, g) in enumerate(
+                zip(stage_of, dimension_of, weight, supply, gate, strict=True)
+            )
+        ),
+        stage_weight=_totals(stage_of, weight, len(rubric.stages)),
+        dimension_weight=_totals(dimension_of, weight, len(rubric.dimensions)),
+        focus_weight=(
+            sum(w for w, f in zip(weight, supply, strict=True) if not f),
+            sum(w for w, f in zip(weight, supply, strict=True) if f),
         ),
         members=tuple(
             tuple(n for n, k in enumerate(stage_of) if k == stage)
             for stage in range(len(rubric.stages))
         ),
+        remember=frozenset(n for n, ind in enumerate(inds) if isinstance(ind.answer, MultiAnswer)),
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
         ladder=(
@@ -474,7 +523,15 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     )
 
 
+def _totals(group_of: tuple[int, ...], weight: tuple[float, ...], groups: int) -> tuple[float, ...]:
+    totals = [0.0] * groups
+    for group, w in zip(group_of, weight, strict=True):
+        totals[group] += w
+    return tuple(totals)
+
+
 _MISSING = -2.0  # not a score: no quick answer found
+_REMEMBER_LIMIT = 4096  # combinations remembered per multi indicator; bounds memory
 
 
 def read_answers(
@@ -492,9 +549,13 @@ def read_answers(
         n = position.get(key)
         if n is None:
             raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key))
+        found: float | None
+        # A list (a multi answer) is looked up as a tuple: multi tables remember the score of
+        # each valid combination once seen, so a batch checks every combination only once.
+        lookup = tuple(raw) if raw.__class__ is list else raw
         try:
-            found = quick[n].get(raw, _MISSING)
-        except TypeError:  # a list or a mapping: not hashable
+            found = quick[n].get(lookup, _MISSING)
+        except TypeError:  # a mapping ({value, note}) or another unhashable value
             found = _MISSING
         if found is not _MISSING:
             scores[n] = found
@@ -507,9 +568,11 @@ def read_answers(
             if note:
                 notes[key] = note
         try:
-            scores[n] = compiled.scorers[n](value)
+            scores[n] = found = compiled.scorers[n](value)
         except AnswerError as exc:
             raise AnswerError((*inner, *exc.loc), exc.message) from None
+        if lookup is not raw and n in compiled.remember and len(quick[n]) < _REMEMBER_LIMIT:
+            quick[n][lookup] = found
     for n, condition, above, fallback in compiled.conditionals:
         asked_by = scores[condition]
         if asked_by is not None and asked_by <= above:
@@ -556,29 +619,22 @@ def evaluate(
     stages = rubric.stages
     k_count = len(stages)
     known = [0.0] * k_count  # sum of w*s over answered indicators
-    total = [0.0] * k_count  # sum of w over applicable indicators
     unknown = [0.0] * k_count  # sum of w over unknown indicators
     gates_low: list[list[int]] = [[] for _ in range(k_count)]
     gates_high: list[list[int]] = [[] for _ in range(k_count)]
     dims = len(compiled.dimension_ids)
     dim_ws = [0.0] * dims
-    dim_w = [0.0] * dims
     focus_ws = [0.0, 0.0]  # traffic, supply
-    focus_w = [0.0, 0.0]
-    n = -1
-    for s, (k, d, w, f, need) in zip(scores, compiled.rows, strict=True):
-        n += 1
+    # Applicable weights start from the rubric's totals; only an n/a answer takes weight away.
+    total = list(compiled.stage_weight)
+    dim_w = list(compiled.dimension_weight)
+    focus_w = list(compiled.focus_weight)
+    for s, (n, k, d, w, f, need) in zip(scores, compiled.rows, strict=False):
         if s is None:
-            total[k] += w
-            dim_w[d] += w
-            focus_w[f] += w
             unknown[k] += w
             if need is not None:
                 gates_low[k].append(n)
-        elif s != NOT_APPLICABLE:
-            total[k] += w
-            dim_w[d] += w
-            focus_w[f] += w
+        elif s > 0.0:
             ws = w * s
             known[k] += ws
             dim_ws[d] += ws
@@ -586,12 +642,19 @@ def evaluate(
             if need is not None and s < need - EPSILON:
                 gates_low[k].append(n)
                 gates_high[k].append(n)
+        elif s == NOT_APPLICABLE:
+            total[k] -= w
+            dim_w[d] -= w
+            focus_w[f] -= w
+        elif need is not None:  # a gate answered 0
+            gates_low[k].append(n)
+            gates_high[k].append(n)
 
     reached = reached_high = k_count
     attain = [0.0] * k_count
     for k in range(k_count):
         weight_sum = total[k]
-        if weight_sum:
+        if weight_sum > EPSILON:
             attain[k] = a = known[k] / weight_sum
             high = (known[k] + unknown[k]) / weight_sum
         else:
@@ -604,22 +667,10 @@ def evaluate(
     index = float(k_count) if reached == k_count else reached + min(attain[reached], INDEX_CAP)
 
     applicable = focus_w[0] + focus_w[1]
-    coverage = (applicable - sum(unknown)) / applicable if applicable else 0.0
-    traffic = focus_ws[0] / focus_w[0] if focus_w[0] else 0.0
-    supply = focus_ws[1] / focus_w[1] if focus_w[1] else 0.0
+    coverage = (applicable - sum(unknown)) / applicable if applicable > EPSILON else 0.0
+    traffic = focus_ws[0] / focus_w[0] if focus_w[0] > EPSILON else 0.0
+    supply = focus_ws[1] / focus_w[1] if focus_w[1] > EPSILON else 0.0
     two = supply >= rubric.label.threshold - EPSILON and reached >= compiled.min_label_stage
-    ids = compiled.ids
-    stage_results = tuple(
-        StageResult(
-            stage.id,
-            stage.name,
-            round(attain[k], 4),
-            stage.threshold,
-            attain[k] >= stage.threshold - EPSILON and not gates_low[k],
-            tuple([ids[g] for g in gates_low[k]]) if gates_low[k] else (),
-        )
-        for k, stage in enumerate(stages)
-    )
     ladder = compiled.ladder
     return Result(
         source=source,
@@ -633,9 +684,12 @@ def evaluate(
         coverage=round(coverage, 4),
         stage_low=ladder[reached][0],
         stage_high=ladder[reached_high][0],
-        stages=stage_results,
-        dimension_ids=compiled.dimension_ids,
-        dimension_scores=[dim_ws[d] / dim_w[d] if dim_w[d] else None for d in range(dims)],
+        compiled=compiled,
+        attainment=attain,
+        gates_failed=gates_low,
+        dimension_scores=[
+            dim_ws[d] / dim_w[d] if dim_w[d] > EPSILON else None for d in range(dims)
+        ],
         focus_traffic=round(traffic, 4),
         focus_supply=round(supply, 4),
         next_steps=_next_steps(compiled, scores, reached, known, total, gates_low),
@@ -663,23 +717,23 @@ def _next_steps(
     weight_sum = total[k]
     failed = gates_failed[k]
     weight = compiled.weight
+    # (passes gate, -gain, position): sorting puts failed gates first, then the largest gains,
+    # ties in rubric order, so the ranking is deterministic.
     candidates: list[tuple[bool, float, int]] = []
     for n in compiled.members[k]:
         s = scores[n]
         if s is None:
-            candidates.append((n in failed, weight[n] / weight_sum, n))
+            candidates.append((n not in failed, -weight[n] / weight_sum, n))
         elif s < 1.0 - EPSILON and s != NOT_APPLICABLE:
-            candidates.append((n in failed, weight[n] * (1.0 - s) / weight_sum, n))
-        elif n in failed:  # pragma: no cover - a gate at 1 cannot fail
-            candidates.append((True, 0.0, n))
-    # Failed gates first, then by gain; ties keep rubric order, so the ranking is deterministic.
-    candidates.sort(key=lambda c: (not c[0], -c[1], c[2]))
+            candidates.append((n not in failed, -weight[n] * (1.0 - s) / weight_sum, n))
+    candidates.sort()
     missing = (stages[k].threshold * weight_sum - known[k]) / weight_sum - EPSILON
     ranked: list[tuple[bool, float, int, bool]] = []
     chosen: list[str] = []
     gained = 0.0
     ids = compiled.ids
-    for is_gate, gain, n in candidates:
+    for passes, loss, n in candidates:
+        is_gate, gain = not passes, -loss
         pick = is_gate or gained < missing
         if pick:
             gained += gain
