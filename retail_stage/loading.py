@@ -102,6 +102,8 @@ def validation_problems(exc: ValidationError, place: Any) -> list[Problem]:
             )
         else:
             message = error["msg"]
+            if kind == "value_error":
+                message = message.removeprefix("Value error, ")
             problems.append(
                 place(loc, f"{where}: {message[0].lower()}{message[1:]}" if where else message)
             )
