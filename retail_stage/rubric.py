@@ -679,14 +679,20 @@ def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+def text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Names of the fields of `model` that hold a translatable `Text`."""
+    return tuple(n for n, info in model.model_fields.items() if _TEXT_VALIDATOR in info.metadata)
+
+
 def _texts(model: type[BaseModel], data: Any, at: tuple[str | int, ...]) -> Iterator[Any]:
     """(location, raw value) of every text field in raw data shaped like `model`."""
     if not isinstance(data, dict):
         return
+    texts = text_fields(model)
     for name, info in model.model_fields.items():
         if name not in data:
             continue
-        if _TEXT_VALIDATOR in info.metadata:
+        if name in texts:
             yield (*at, name), data[name]
         else:
             yield from _nested_texts(info.annotation, data[name], (*at, name))

@@ -76,6 +76,7 @@ def loads(path: Path) -> bool:
 def test_only_the_valid_file_and_warning_files_load() -> None:
     loaded = sorted(p.stem for p in FILES if loads(p))
     assert loaded == [
+        "bilingual",
         "missing-source",
         "missing-translation",
         "plain-text-in-bilingual-rubric",
