@@ -189,3 +189,38 @@ def test_grocery_variant_against_the_bundled_rubric_moves_three_examples() -> No
         "gc_fresh_demand_forecasting",
         "gc_supplier_dsd_integration",
     ]
+
+
+def test_every_kind_of_change_is_named() -> None:
+    old = load_rubric(ROOT / "tests" / "data" / "mini-rubric.yaml")
+    s1, s2 = old.stages
+    d1, _ = old.dimensions
+    a, b, c, d, e, f = old.indicators
+    new = old.model_copy(
+        update={
+            "baseline": old.baseline.model_copy(update={"id": "b9"}),
+            "stages": [s2, s1.model_copy(update={"id": "s0"}), s1],
+            "dimensions": [d1],
+            "label": old.label.model_copy(update={"min_stage": "s2"}),
+            "indicators": [
+                a,
+                b,
+                c.model_copy(update={"allow_na": False}),
+                d,
+                e,
+                f.model_copy(update={"ask_if": None}),
+            ],
+        }
+    )
+    assert [ch.message for ch in diff_rubrics(old, new)] == [
+        "rubric baseline: id b0 -> b9",
+        "stage s0 added (threshold 0.4)",
+        "rubric stages: order s1 < s2 -> s2 < s1",
+        "dimension d2 removed",
+        "label 2.0: min_stage none -> s2",
+        "indicator c: n/a allowed yes -> no",
+        "indicator f: ask_if e > 0, else zero -> none",
+    ]
+    back = [ch.message for ch in diff_rubrics(new, old)]
+    assert "stage s0 removed (threshold 0.4)" in back
+    assert "dimension d2 added" in back

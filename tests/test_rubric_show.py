@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import yaml
 from rich.cells import cell_len
+from rich.console import Console
 from typer.testing import CliRunner
 
 from retail_stage.cli import app
 from retail_stage.loading import load_rubric, read_rubric
+from retail_stage.render.cjk import break_offsets, cjk_literal
 from retail_stage.render.rubric_view import answers, md, md_paragraph, rubric_markdown
 
 TINY = str(Path(__file__).parent / "rubrics" / "bilingual.yaml")
@@ -155,3 +158,37 @@ def test_show_writes_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "handbook.md"
     show(TINY, "-f", "markdown", "-o", str(out))
     assert out.read_text(encoding="utf-8").startswith("# Tiny rubric\n")
+
+
+def pieces(text: str, width: int) -> list[str]:
+    cuts = [0, *break_offsets(text, width), len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def test_chinese_lines_never_start_with_closing_punctuation() -> None:
+    assert pieces("顾客怎么拿到商品？", 8) == ["顾客怎么", "拿到商", "品？"]
+    assert pieces("（典型是实体门店加官方网店）", 8) == ["（典型是", "实体门店", "加官方网", "店）"]
+
+
+def test_latin_words_inside_chinese_stay_whole() -> None:
+    assert pieces("自有 App 或小程序商城", 6) == ["自有 ", "App 或", "小程序", "商城"]
+    assert pieces("Supercalifragilistic", 6) == ["Superc", "alifra", "gilist", "ic"]
+
+
+def test_cjk_text_measures_its_narrowest_unbreakable_run() -> None:
+    console = Console(width=40)
+    measured = cjk_literal("到店自提（App）").__rich_measure__(console, console.options)
+    # "（App）" cannot be broken: the brackets hold to the word inside them.
+    assert (measured.minimum, measured.maximum) == (
+        cell_len("（App）"),
+        cell_len("到店自提（App）"),
+    )
+    english = cjk_literal("plain words").__rich_measure__(console, console.options)
+    assert (english.minimum, english.maximum) == (5, 11)
+
+
+def test_no_line_of_the_bundled_chinese_tables_starts_with_punctuation() -> None:
+    output = show("--lang", "zh", columns=72)
+    cells = [part.strip() for line in output.splitlines() for part in line.split("│")[1:-1]]
+    assert len(cells) > 500
+    assert [c for c in cells if c and c[0] in "，。、；：？！）"] == []

@@ -14,7 +14,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from retail_stage.render.text import literal, neutral
+from retail_stage.render.cjk import cjk_literal as literal
+from retail_stage.render.text import neutral
 from retail_stage.rubric import (
     BooleanAnswer,
     ChoiceAnswer,
