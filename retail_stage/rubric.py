@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -312,6 +312,8 @@ class Gaps:
     """Stages that lost a broken indicator."""
     all_stages_open: bool = False
     label_broken: bool = False
+    duplicates_checked: bool = False
+    """Whether duplicate ids were already looked for among all items, broken ones included."""
 
     def original(self, section: str, n: int) -> int:
         """The position in the file of the n-th kept item of `section`."""
@@ -355,6 +357,7 @@ def check_partial_rubric(data: Any, context: Mapping[str, Any]) -> list[RubricPr
             return None
 
     kept: dict[str, list[Any]] = {}
+    duplicates: list[RubricProblem] = []
     positions: dict[str, tuple[int, ...]] = {}
     broken: dict[str, set[str]] = {}
     open_stages: set[str] = set()
@@ -383,6 +386,9 @@ def check_partial_rubric(data: Any, context: Mapping[str, Any]) -> list[RubricPr
                 else:
                     all_open = True
         positions[section] = tuple(places)
+        ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+        # Positions are those of the file already, so these skip the remapping of check_rubric.
+        duplicates += _duplicates([i if isinstance(i, str) else None for i in ids], section)
     raw_indicators = data.get("indicators")
     indicator_positions = (
         {
@@ -418,17 +424,20 @@ def check_partial_rubric(data: Any, context: Mapping[str, Any]) -> list[RubricPr
         open_stages=frozenset(open_stages | broken["stages"]),
         all_stages_open=all_open,
         label_broken=label is None,
+        duplicates_checked=True,
     )
-    return check_rubric(rubric, gaps)
+    return duplicates + check_rubric(rubric, gaps)
 
 
 def _is_language_list(value: Any) -> typing.TypeGuard[list[str]]:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
-def _duplicates(ids: list[str], where: str, what: str = "id") -> Iterator[RubricProblem]:
+def _duplicates(ids: Sequence[str | None], where: str, what: str = "id") -> Iterator[RubricProblem]:
     seen: set[str] = set()
     for position, value in enumerate(ids):
+        if value is None:
+            continue  # no usable id: field validation reports it
         if value in seen:
             loc: tuple[str | int, ...] = (
                 (where, position) if what != "id" else (where, position, "id")
@@ -450,14 +459,15 @@ def _cycle(start: str, ask_if: Mapping[str, str]) -> list[str]:
 def _problems(rubric: Rubric, gaps: Gaps) -> Iterator[RubricProblem]:
     yield from _duplicates(list(rubric.languages), "languages", what="language")
     stage_ids = [s.id for s in rubric.stages]
-    yield from _duplicates(stage_ids, "stages")
+    if not gaps.duplicates_checked:
+        yield from _duplicates(stage_ids, "stages")
+        yield from _duplicates([d.id for d in rubric.dimensions], "dimensions")
+        yield from _duplicates([i.id for i in rubric.indicators], "indicators")
     stage_ids += sorted(gaps.stage_ids - set(stage_ids))
     if rubric.baseline.id in stage_ids:
         yield RubricProblem(
             ("baseline", "id"), f"baseline id {rubric.baseline.id!r} is also a stage"
         )
-    yield from _duplicates([d.id for d in rubric.dimensions], "dimensions")
-    yield from _duplicates([i.id for i in rubric.indicators], "indicators")
     dimension_ids = {d.id for d in rubric.dimensions} | gaps.dimension_ids
     if (
         not gaps.label_broken
