@@ -126,19 +126,24 @@ def _stage_table(rubric: Rubric) -> Table:
     table = Table(title="Stages", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     names = [rubric.baseline.name, *(st.name for st in rubric.stages)]
-    table.add_column("Stage", min_width=_widest(names, 24))
+    table.add_column("Stage", min_width=_widest(names, 12), ratio=2, overflow="fold")
     table.add_column("Threshold", justify="right", no_wrap=True)
     table.add_column("Indicators", justify="right", no_wrap=True)
     table.add_column("Gates", justify="right", no_wrap=True)
     table.add_column("Meaning", overflow="fold", ratio=3)
     table.add_row(
-        "0", literal(rubric.baseline.name), "baseline", "", "", literal(rubric.baseline.description)
+        "0",
+        _named(rubric.baseline.name, rubric.baseline.id),
+        "baseline",
+        "",
+        "",
+        literal(rubric.baseline.description),
     )
     for n, stage in enumerate(rubric.stages, start=1):
         own = [i for i in rubric.indicators if i.stage == stage.id]
         table.add_row(
             str(n),
-            literal(stage.name),
+            _named(stage.name, stage.id),
             f"{stage.threshold:.2f}",
             str(len(own)),
             str(sum(1 for i in own if i.required)),
@@ -149,14 +154,26 @@ def _stage_table(rubric: Rubric) -> Table:
 
 def _dimension_table(rubric: Rubric) -> Table:
     table = Table(title="Dimensions", expand=True)
-    table.add_column("Dimension", min_width=_widest([d.name for d in rubric.dimensions], 24))
-    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column(
+        "Dimension",
+        min_width=_widest([d.name for d in rubric.dimensions], 12),
+        ratio=2,
+        overflow="fold",
+    )
     table.add_column("Indicators", justify="right", no_wrap=True)
     table.add_column("Description", overflow="fold", ratio=3)
     for dim in rubric.dimensions:
         count = sum(1 for i in rubric.indicators if i.dimension == dim.id)
-        table.add_row(literal(dim.name), literal(dim.id), str(count), literal(dim.description))
+        table.add_row(_named(dim.name, dim.id), str(count), literal(dim.description))
     return table
+
+
+def _named(name: str, id_: str) -> Text:
+    """A display name with the id that rubric files and profiles use, dimmed, below it."""
+    text = literal(name)
+    text.append("\n")
+    text.append_text(literal(id_, "dim"))
+    return text
 
 
 def _indicator_table(rubric: Rubric, stage: str, name: str) -> Table:
@@ -164,8 +181,8 @@ def _indicator_table(rubric: Rubric, stage: str, name: str) -> Table:
     title = Text("Indicators: ")
     title.append_text(literal(name))
     table = Table(title=title, expand=True, show_lines=True)
-    table.add_column("Indicator", overflow="fold", ratio=1)
-    table.add_column("Dimension", min_width=_widest(list(dimensions.values()), 16))
+    table.add_column("Indicator", overflow="fold", ratio=3)
+    table.add_column("Dimension", min_width=_widest(list(dimensions.values()), 12), max_width=16)
     table.add_column("Focus", no_wrap=True)
     table.add_column("Weight", justify="right", no_wrap=True)
     table.add_column("Answer", no_wrap=True)
