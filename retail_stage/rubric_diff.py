@@ -7,8 +7,9 @@ score means, and a reworded question scores the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from retail_stage.rubric import (
@@ -303,13 +304,7 @@ def _reasons(
             gates = set(stage.failed_gates) ^ set(was.failed_gates)
             if gates:
                 why += f"; failed gates {_gates(was.failed_gates)} -> {_gates(stage.failed_gates)}"
-            unanswered = [
-                ind.id
-                for ind in new.rubric.indicators
-                if ind.stage == stage.id
-                and ind.id not in old.position
-                and after.scores[new.position[ind.id]] is None
-            ]
+            unanswered = _unanswered(old, new, after, partial(_in_stage, stage.id))
             if unanswered:
                 why += f"; new indicators not answered, counted as 0: {', '.join(unanswered)}"
             reasons.append(why + ")")
@@ -323,8 +318,26 @@ def _reasons(
         )
         if old_rule.min_stage != new_rule.min_stage:
             why += f", min_stage {_show(old_rule.min_stage)} -> {_show(new_rule.min_stage)}"
+        unanswered = _unanswered(old, new, after, lambda ind: ind.focus == "supply")
+        if unanswered:
+            why += f"; new supply indicators not answered, counted as 0: {', '.join(unanswered)}"
         reasons.append(why)
     return tuple(reasons)
+
+
+def _in_stage(stage: str, ind: Indicator) -> bool:
+    return ind.stage == stage
+
+
+def _unanswered(
+    old: CompiledRubric, new: CompiledRubric, after: Result, where: Callable[[Indicator], bool]
+) -> list[str]:
+    """Indicators new in `new`, selected by `where`, that the profile leaves unknown."""
+    return [
+        ind.id
+        for ind in new.rubric.indicators
+        if where(ind) and ind.id not in old.position and after.scores[new.position[ind.id]] is None
+    ]
 
 
 def _gates(gates: tuple[str, ...]) -> str:

@@ -310,7 +310,11 @@ def _markdown_lines(rubric: Rubric) -> Iterator[str]:
                 yield ""
                 yield md_paragraph(ind.help)
             yield ""
-            kind = "several may be chosen, scores add up to 1" if ind.answer.kind == "multi" else ""
+            kind = (
+                "several may be chosen; their scores add up, at most 1"
+                if ind.answer.kind == "multi"
+                else ""
+            )
             yield f"| Answer{f' ({kind})' if kind else ''} | Score |"
             yield "|---|---|"
             for answer_id, label, score in answers(ind):
