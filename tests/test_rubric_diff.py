@@ -183,6 +183,12 @@ def test_grocery_variant_against_the_bundled_rubric_moves_three_examples() -> No
         "Hanami Beauty": ("smart_retail", "omni_channel"),
         "Tienda Sol": ("single_channel", "multi_channel"),
     }
+    (casa,) = [p for p in record["profiles"] if p["company"] == "Casa Ferro Móveis"]
+    assert casa["reasons"] == [
+        "label 2.0 -> 1.0: supply focus 0.66 -> 0.53, threshold 0.6 -> 0.55; new supply "
+        "indicators not answered, counted as 0: gc_cold_chain_visibility, "
+        "gc_fresh_demand_forecasting, gc_supplier_dsd_integration"
+    ]
     added = [c["subject"] for c in record["changes"] if c["change"] == "added"]
     assert added == [
         "gc_cold_chain_visibility",
