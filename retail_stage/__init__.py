@@ -24,11 +24,14 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "load_profiles", "load_rubric", "score"]
 
 
-def load_rubric(path: str | Path | None = None) -> Rubric:
-    """The rubric at `path`, or the bundled one; raises SourceError with positioned problems."""
+def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubric:
+    """The rubric at `path`, or the bundled one, its texts in `lang` (default: its first language).
+
+    Raises SourceError with positioned problems.
+    """
     from retail_stage.loading import load_rubric as _load
 
-    return _load(path)
+    return _load(path, lang)
 
 
 def load_profiles(path: str | Path) -> Iterator[Document]:

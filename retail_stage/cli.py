@@ -115,14 +115,32 @@ def score(
     raise typer.Exit(EXIT_INVALID if failures else EXIT_OK)
 
 
+class ProblemFormat(str, Enum):
+    """Formats of `rubric validate` output."""
+
+    text = "text"
+    json = "json"
+
+
 @rubric_app.command("validate")
 def rubric_validate(
     path: Annotated[
-        Path | None,
+        Optional[Path],  # noqa: UP045
         typer.Argument(help="Rubric YAML (default: the bundled rubric).", show_default=False),
     ] = None,
+    fmt: Annotated[
+        ProblemFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: FILE:LINE:COL: error|warning: MESSAGE lines on stderr; json: one list "
+            "of {path, line, column, severity, message} on stdout.",
+        ),
+    ] = ProblemFormat.text,
 ) -> None:
     """Check a rubric: every problem as FILE:LINE:COL: error|warning: MESSAGE."""
+    import json
+
     from retail_stage.loading import bundled_rubric_path, read_rubric
     from retail_stage.sources import SourceError
 
@@ -131,15 +149,29 @@ def rubric_validate(
         rubric, problems = read_rubric(shown)
     except SourceError as exc:
         rubric, problems = None, list(exc.problems)
-    for problem in problems:
-        _err(str(problem))
+    if fmt is ProblemFormat.json:
+        records = [
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "severity": p.severity,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            _err(str(problem))
     if rubric is None:
         raise typer.Exit(EXIT_INVALID)
-    warnings = len(problems)
-    typer.echo(
-        f"{shown}: ok: {rubric.id} {rubric.version}, {len(rubric.stages)} stages, "
-        f"{len(rubric.indicators)} indicators, {warnings} warning{'s' * (warnings != 1)}"
-    )
+    if fmt is ProblemFormat.text:
+        warnings = len(problems)
+        typer.echo(
+            f"{shown}: ok: {rubric.id} {rubric.version}, {len(rubric.stages)} stages, "
+            f"{len(rubric.indicators)} indicators, {warnings} warning{'s' * (warnings != 1)}"
+        )
 
 
 class SchemaKind(str, Enum):
@@ -166,6 +198,169 @@ def rubric_schema(
 
 
 # --- rubric show and diff -------------------------------------------------------------------
+
+
+def _language(lang: str | None) -> str | None:
+    """The language asked for: --lang, else the one of the LANG environment variable."""
+    import os
+
+    from retail_stage.rubric import language_of_locale
+
+    return lang if lang else language_of_locale(os.environ.get("LANG", ""))
+
+
+def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-def]
+    """The rubric at `path` in `lang` (from --lang or LANG); exit 2 when it is invalid."""
+    from retail_stage.loading import load_rubric
+    from retail_stage.sources import SourceError
+
+    try:
+        rubric = load_rubric(path, _language(lang))
+    except SourceError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        raise typer.Exit(EXIT_USAGE) from None
+    if lang and lang not in rubric.languages:
+        _err(
+            f"error: --lang {lang}: rubric {rubric.id!r} has no {lang!r} texts; it declares "
+            f"{', '.join(rubric.languages)}"
+        )
+        raise typer.Exit(EXIT_USAGE)
+    return rubric
+
+
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--lang",
+        help="Language of the rubric's texts, e.g. en or zh (default: from LANG, then the "
+        "rubric's first language).",
+        show_default=False,
+    ),
+]
+
+
+class ShowFormat(str, Enum):
+    """Formats of `rubric show` output."""
+
+    table = "table"
+    yaml = "yaml"
+    json = "json"
+    markdown = "markdown"
+
+
+@rubric_app.command("show")
+def rubric_show(
+    path: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Rubric YAML (default: the bundled rubric).", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        ShowFormat,
+        typer.Option(
+            "--format", "-f", help="table for the terminal, markdown for a handbook, yaml or json."
+        ),
+    ] = ShowFormat.table,
+    lang: LangOption = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write to this file (atomically).", show_default=False),
+    ] = None,
+) -> None:
+    """Show a rubric: stages, dimensions, the label rule and every indicator."""
+    from retail_stage.output import open_output
+
+    rubric = _rubric_in(path, lang)
+    with open_output(output) as stream:
+        if fmt is ShowFormat.table:
+            from rich.console import Console
+
+            from retail_stage.render.rubric_view import rubric_tables
+
+            Console(file=stream, highlight=False).print(rubric_tables(rubric))
+        elif fmt is ShowFormat.markdown:
+            from retail_stage.render.rubric_view import rubric_markdown
+
+            stream.write(rubric_markdown(rubric))
+        else:
+            from retail_stage.render.rubric_view import rubric_data
+
+            data = rubric_data(rubric)
+            if fmt is ShowFormat.json:
+                import json
+
+                stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            else:
+                import yaml
+
+                stream.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+
+
+@rubric_app.command("diff")
+def rubric_diff(
+    old: Annotated[Path, typer.Argument(help="The rubric before.")],
+    new: Annotated[Path, typer.Argument(help="The rubric after.")],
+    profiles: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Argument(help="Profiles to score under both rubrics (files, folders, globs, -)."),
+    ] = None,
+    fmt: Annotated[
+        ProblemFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ProblemFormat.text,
+) -> None:
+    """What changed between two rubrics, and which profiles would change stage or label."""
+    import json
+
+    from retail_stage.batch import find_inputs, read_input
+    from retail_stage.engine import compile_rubric
+    from retail_stage.loading import Failure, documents_from_text
+    from retail_stage.rubric_diff import Impact, diff_rubrics, impact
+    from retail_stage.sources import SourceError
+
+    before, after = _rubric_in(old, None), _rubric_in(new, None)
+    changes = diff_rubrics(before, after)
+    impacts: list[Impact] = []
+    failures = 0
+    if profiles:
+        compiled_old, compiled_new = compile_rubric(before), compile_rubric(after)
+        for item in find_inputs(profiles):
+            try:
+                if isinstance(item, Failure):
+                    raise SourceError(item.problems)
+                text, kind = read_input(item)
+                for document in documents_from_text(text, item.path, kind):
+                    if isinstance(document, Failure):
+                        failures += 1
+                        _err(document.message)
+                        continue
+                    impacts.append(impact(compiled_old, compiled_new, document))
+            except SourceError as exc:
+                failures += 1
+                _err(str(exc.first))
+    if fmt is ProblemFormat.json:
+        record = {
+            "old": {"id": before.id, "version": before.version, "path": str(old)},
+            "new": {"id": after.id, "version": after.version, "path": str(new)},
+            "changes": [c.to_dict() for c in changes],
+            "profiles": [i.to_dict() for i in impacts],
+        }
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{before.id} {before.version} -> {after.id} {after.version}")
+        for change in changes:
+            typer.echo(f"  {change.message}")
+        count = len(changes)
+        typer.echo(f"{count} change{'s' * (count != 1)}")
+        if profiles:
+            moved = [i for i in impacts if i.changed]
+            typer.echo(f"profiles: {len(moved)} of {len(impacts)} change stage or label")
+            for item_impact in moved:
+                typer.echo(f"  {item_impact.headline}")
+                for line in (*item_impact.reasons, *item_impact.errors):
+                    typer.echo(f"    {line}")
+                if item_impact.dropped:
+                    typer.echo(f"    answers left out: {', '.join(item_impact.dropped)}")
+    raise typer.Exit(EXIT_INVALID if failures else EXIT_OK)
 
 
 # --- end of commands ------------------------------------------------------------------------

@@ -95,6 +95,11 @@ def validation_problems(exc: ValidationError, place: Any) -> list[Problem]:
                     f"unexpected key {loc[-1]!r} in {_describe(loc[:-1]) or 'document'}",
                 )
             )
+        elif kind == "too_short" and isinstance(error.get("ctx"), dict):
+            need, found = error["ctx"]["min_length"], error["ctx"]["actual_length"]
+            problems.append(
+                place(loc, f"{where}: needs at least {need} item{'s' * (need != 1)}, found {found}")
+            )
         elif kind in ("model_type", "dict_type", "model_attributes_type") and not loc:
             got = type(error["input"]).__name__ if error["input"] is not None else "nothing"
             problems.append(
@@ -102,6 +107,8 @@ def validation_problems(exc: ValidationError, place: Any) -> list[Problem]:
             )
         else:
             message = error["msg"]
+            if kind == "value_error":
+                message = message.removeprefix("Value error, ")
             problems.append(
                 place(loc, f"{where}: {message[0].lower()}{message[1:]}" if where else message)
             )
@@ -118,25 +125,39 @@ def _yaml_type(name: str) -> str:
     )
 
 
-def load_rubric(path: str | Path | None = None) -> Rubric:
-    """The rubric at `path` (default: the bundled one), checked as a whole; raises SourceError."""
-    return _load_rubric(str(path) if path is not None else str(bundled_rubric_path()))
+def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubric:
+    """The rubric at `path` (default: the bundled one), checked as a whole; raises SourceError.
+
+    Its texts are resolved to `lang` when the rubric declares it, else to its first language,
+    so every consumer reads plain strings.
+    """
+    return _load_rubric(str(path) if path is not None else str(bundled_rubric_path()), lang)
 
 
 @functools.lru_cache(maxsize=8)
-def _load_rubric(path: str) -> Rubric:
-    rubric, problems = read_rubric(path)
+def _load_rubric(path: str, lang: str | None) -> Rubric:
+    rubric, problems = read_rubric(path, lang)
     errors = [p for p in problems if p.severity == "error"]
     if errors or rubric is None:
         raise SourceError(errors)
     return rubric
 
 
-def read_rubric(path: str) -> tuple[Rubric | None, list[Problem]]:
-    """The rubric at `path` (None when it has errors) and all its problems, warnings included."""
+def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list[Problem]]:
+    """The rubric at `path` (None when it has errors) and all its problems, warnings included.
+
+    Field errors and whole-rubric problems are reported together, as far as the valid parts
+    allow, in the order of their position in the file.
+    """
     from pydantic import ValidationError
 
-    from retail_stage.rubric import Rubric, check_rubric
+    from retail_stage.rubric import (
+        DEFAULT_LANGUAGE,
+        Rubric,
+        check_partial_rubric,
+        check_rubric,
+        translation_problems,
+    )
 
     try:
         data = Path(path).read_bytes()
@@ -149,14 +170,33 @@ def read_rubric(path: str) -> tuple[Rubric | None, list[Problem]]:
         line, column = locate(text, loc)
         return Problem(path, message, line, column, severity)
 
+    languages = content.get("languages") if isinstance(content, dict) else None
+    default = (
+        languages[0]
+        if isinstance(languages, list) and languages and isinstance(languages[0], str)
+        else DEFAULT_LANGUAGE
+    )
+    context = {"lang": lang, "default": default}
+    whole = [place(p.loc, p.message, p.severity) for p in translation_problems(content)]
+    rubric: Rubric | None = None
     try:
-        rubric = Rubric.model_validate(content)
+        checked = Rubric.model_validate(content, context=context)
     except ValidationError as exc:
-        return None, validation_problems(exc, place)
-    problems = [place(p.loc, p.message, p.severity) for p in check_rubric(rubric)]
+        fields = validation_problems(exc, place)
+        whole += [
+            place(p.loc, p.message, p.severity) for p in check_partial_rubric(content, context)
+        ]
+    else:
+        rubric, fields = checked, []
+        whole += [place(p.loc, p.message, p.severity) for p in check_rubric(checked)]
+    problems = sorted(fields + whole, key=_in_reading_order)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return rubric, problems
+
+
+def _in_reading_order(problem: Problem) -> tuple[int, int]:
+    return (problem.line or 0, problem.column or 0)
 
 
 def company_record(profile_company: Any) -> dict[str, Any]:

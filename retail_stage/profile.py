@@ -49,8 +49,8 @@ class Company(BaseModel):
 
     name: str = Field(min_length=1, description="company or store name")
     id: str | None = Field(None, description="your own identifier")
-    sector: str | None = None
-    country: str | None = None
+    sector: str | None = Field(None, description="line of business, e.g. grocery or fashion")
+    country: str | None = Field(None, description="country or market")
     assessed_on: dt.date | None = Field(None, description="date of the assessment, YYYY-MM-DD")
 
 
@@ -59,9 +59,11 @@ class Profile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    company: Company
+    company: Company = Field(description="who was assessed")
     rubric: RubricRef | None = Field(None, description="the rubric id/version answered for")
-    answers: dict[str, AnswerInput] = Field(default_factory=dict)
+    answers: dict[str, AnswerInput] = Field(
+        default_factory=dict, description="answers keyed by indicator id"
+    )
 
 
 def parse_profile(data: Any) -> Profile:

@@ -8,11 +8,21 @@ one list of indicators. Pydantic checks each field; `check_rubric` then checks t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
 Slug = Annotated[
@@ -20,6 +30,48 @@ Slug = Annotated[
 ]
 Score = Annotated[float, Field(ge=0, le=1, description="score between 0 and 1")]
 Threshold = Annotated[float, Field(gt=0, le=1, description="a share in (0, 1]")]
+Language = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description="language code such as en, zh or pt-BR",
+    ),
+]
+
+DEFAULT_LANGUAGE = "en"
+"""The language of a rubric that declares no `languages`."""
+
+
+def _resolve_text(value: Any, info: ValidationInfo) -> Any:
+    # A translated text is resolved here, once, so every consumer reads a plain str: the
+    # chosen language, else the rubric's default language, else the first one given.
+    if not isinstance(value, dict):
+        return value
+    if not value or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError("a text is a string or a mapping of language code to string")
+    context = info.context if isinstance(info.context, Mapping) else {}
+    for language in (context.get("lang"), context.get("default")):
+        if language in value:
+            return value[language]
+    return next(iter(value.values()))
+
+
+_TEXT_VALIDATOR = BeforeValidator(_resolve_text)
+_TEXT_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "description": "the text per language the rubric declares: {en: ..., zh: ...}",
+                "additionalProperties": {"type": "string"},
+                "minProperties": 1,
+            },
+        ]
+    }
+)
+Text = Annotated[str, _TEXT_VALIDATOR, _TEXT_SCHEMA]
+"""A text shown to people: a string, or a mapping of language code to string."""
 
 
 def _version_text(value: Any) -> Any:
@@ -35,16 +87,16 @@ class Baseline(_Model):
     """The level below the first stage (single-channel: not yet two complete channels)."""
 
     id: Id
-    name: str = Field(min_length=1, description="display name")
-    description: str = Field("", description="what a company at the baseline looks like")
+    name: Text = Field(min_length=1, description="display name")
+    description: Text = Field("", description="what a company at the baseline looks like")
 
 
 class Stage(_Model):
     """One stage of the ladder; met when its attainment reaches its threshold and its gates hold."""
 
     id: Id
-    name: str = Field(min_length=1, description="display name")
-    description: str = Field("", description="what the stage means, from the source model")
+    name: Text = Field(min_length=1, description="display name")
+    description: Text = Field("", description="what the stage means, from the source model")
     threshold: Threshold = Field(description="attainment needed to meet the stage")
 
 
@@ -52,8 +104,8 @@ class Dimension(_Model):
     """A topic that groups indicators across stages (channels, payment, supply chain...)."""
 
     id: Id
-    name: str = Field(min_length=1, description="display name")
-    description: str = ""
+    name: Text = Field(min_length=1, description="display name")
+    description: Text = Field("", description="what the dimension covers")
 
 
 class LabelRule(_Model):
@@ -61,15 +113,15 @@ class LabelRule(_Model):
 
     threshold: Threshold = Field(description="supply-focus score needed for 2.0")
     min_stage: Id | None = Field(None, description="a stage that must also be reached for 2.0")
-    description_1: str = Field("", description="what 1.0 means")
-    description_2: str = Field("", description="what 2.0 means")
+    description_1: Text = Field("", description="what 1.0 means")
+    description_2: Text = Field("", description="what 2.0 means")
 
 
 class Level(_Model):
     """One ordered level of a scale answer."""
 
     id: Slug
-    label: str = Field(min_length=1)
+    label: Text = Field(min_length=1, description="what the level says, as shown to people")
     score: Score | None = Field(None, description="default: evenly spaced from 0 to 1")
 
 
@@ -77,28 +129,28 @@ class Option(_Model):
     """One option of a choice or multi answer."""
 
     id: Slug
-    label: str = Field(min_length=1)
+    label: Text = Field(min_length=1, description="what the option says, as shown to people")
     score: Score
 
 
 class Band(_Model):
     """Numbers from `min` up to the next band's `min` score `score`."""
 
-    min: float
+    min: float = Field(description="smallest number in the band")
     score: Score
 
 
 class BooleanAnswer(_Model):
     """Yes scores 1, no scores 0."""
 
-    kind: Literal["boolean"]
+    kind: Literal["boolean"] = Field(description="yes or no")
 
 
 class ScaleAnswer(_Model):
     """Ordered levels, each with a score."""
 
-    kind: Literal["scale"]
-    levels: list[Level] = Field(min_length=2)
+    kind: Literal["scale"] = Field(description="one of ordered levels")
+    levels: list[Level] = Field(min_length=2, description="from the lowest level to the highest")
 
     def level_scores(self) -> list[float]:
         """The score of each level, filling the evenly spaced default."""
@@ -109,38 +161,40 @@ class ScaleAnswer(_Model):
 class ChoiceAnswer(_Model):
     """Exactly one option."""
 
-    kind: Literal["choice"]
-    options: list[Option] = Field(min_length=1)
+    kind: Literal["choice"] = Field(description="exactly one option")
+    options: list[Option] = Field(min_length=1, description="the options to choose from")
 
 
 class MultiAnswer(_Model):
     """Any number of options; the score is the sum of theirs, capped at 1."""
 
-    kind: Literal["multi"]
-    options: list[Option] = Field(min_length=1)
+    kind: Literal["multi"] = Field(description="any number of options, scores summed up to 1")
+    options: list[Option] = Field(min_length=1, description="the options to tick")
 
 
 class NumberAnswer(_Model):
     """A number, scored by the highest band whose `min` it reaches."""
 
-    kind: Literal["number"]
-    unit: str = ""
+    kind: Literal["number"] = Field(description="a number, scored in bands")
+    unit: Text = Field("", description="unit shown after the number, such as %")
     min: float | None = Field(None, description="smallest allowed value")
     max: float | None = Field(None, description="largest allowed value")
-    bands: list[Band] = Field(min_length=1)
+    bands: list[Band] = Field(min_length=1, description="sorted by min, lowest first")
 
 
 AnswerSpec = Annotated[
     BooleanAnswer | ScaleAnswer | ChoiceAnswer | MultiAnswer | NumberAnswer,
-    Field(discriminator="kind"),
+    Field(discriminator="kind", description="the kind of answer and how each answer scores"),
 ]
 
 
 class AskIf(_Model):
     """Ask an indicator only when an earlier one scored above `above`."""
 
-    indicator: Id
-    above: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    indicator: Id = Field(description="id of an earlier indicator")
+    above: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.0, description="ask only when that indicator scored above this"
+    )
 
 
 class Indicator(_Model):
@@ -153,14 +207,16 @@ class Indicator(_Model):
         description="traffic: front end (reach, market, convert); supply: middle and back end"
     )
     weight: float = Field(gt=0, description="relative weight within its stage")
-    question: str = Field(min_length=1)
-    help: str = ""
-    source: str = Field("", description="the sentence of the source model it comes from")
+    question: Text = Field(min_length=1, description="the question put to the company")
+    help: Text = Field("", description="how to answer: definitions, evidence, edge cases")
+    source: str = Field(
+        "", description="the sentence of the source model it comes from, quoted verbatim"
+    )
     answer: AnswerSpec
     required: bool = Field(False, description="a gate: the stage is not met without it")
     min_score: Score | None = Field(None, description="score a gate needs (default 1)")
     allow_na: bool = Field(False, description="whether 'n/a' is an accepted answer")
-    ask_if: AskIf | None = None
+    ask_if: AskIf | None = Field(None, description="ask only after an earlier answer")
     if_not_asked: Literal["n/a", "zero"] = Field(
         "zero", description="how the indicator scores when its ask_if condition fails"
     )
@@ -174,22 +230,43 @@ class Indicator(_Model):
 class RubricRef(_Model):
     """Which rubric a profile was answered for."""
 
-    id: str
-    version: Annotated[str, BeforeValidator(_version_text)] | None = None
+    id: str = Field(description="the rubric's id")
+    version: Annotated[str, BeforeValidator(_version_text)] | None = Field(
+        None, description="the rubric's version"
+    )
 
 
 class Rubric(_Model):
-    """A whole retail-stage model (DESIGN §1-2)."""
+    """A whole retail-stage model (DESIGN §1-2), its texts resolved to one language."""
 
-    id: str = Field(min_length=1)
-    version: Annotated[str, BeforeValidator(_version_text)]
-    title: str = Field(min_length=1)
-    description: str = ""
-    baseline: Baseline
-    stages: list[Stage] = Field(min_length=1)
-    dimensions: list[Dimension] = Field(min_length=1)
-    label: LabelRule
-    indicators: list[Indicator] = Field(min_length=1)
+    id: str = Field(min_length=1, description="identifier that profiles name")
+    version: Annotated[str, BeforeValidator(_version_text)] = Field(
+        description="version label; profiles may name it"
+    )
+    languages: list[Language] = Field(
+        default_factory=lambda: [DEFAULT_LANGUAGE],
+        min_length=1,
+        description="languages its texts are written in; the first is the default",
+    )
+    title: Text = Field(min_length=1, description="display title")
+    description: Text = Field("", description="what the rubric assesses")
+    baseline: Baseline = Field(description="the level below the first stage")
+    stages: list[Stage] = Field(min_length=1, description="the ladder, lowest stage first")
+    dimensions: list[Dimension] = Field(min_length=1, description="topics grouping indicators")
+    label: LabelRule = Field(description="the 1.0 / 2.0 rule")
+    indicators: list[Indicator] = Field(min_length=1, description="every question of the model")
+
+    _lang: str = PrivateAttr("")
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Remember which language the texts were resolved to."""
+        chosen = context.get("lang") if isinstance(context, Mapping) else None
+        self._lang = chosen if chosen in self.languages else self.languages[0]
+
+    @property
+    def lang(self) -> str:
+        """The language of this rubric's texts (one of `languages`)."""
+        return self._lang or self.languages[0]
 
 
 @dataclass(frozen=True)
@@ -216,38 +293,217 @@ def max_score(
     return max(b.score for b in answer.bands)
 
 
-def check_rubric(rubric: Rubric) -> list[RubricProblem]:
+@dataclass(frozen=True)
+class Gaps:
+    """What a partly valid rubric is missing, so that whole checks neither crash nor guess.
+
+    When some parts fail field validation, the valid parts are checked on their own: the
+    broken items are left out, their ids still count as known references, and the checks
+    their absence could falsify (a stage's reachability, the label's) are skipped.
+    """
+
+    positions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Per list (stages, dimensions, indicators): original position of each kept item."""
+    stage_ids: frozenset[str] = frozenset()
+    dimension_ids: frozenset[str] = frozenset()
+    indicator_positions: Mapping[str, int] | None = None
+    """Original position of every indicator id, broken ones included."""
+    open_stages: frozenset[str] = frozenset()
+    """Stages that lost a broken indicator."""
+    all_stages_open: bool = False
+    label_broken: bool = False
+    duplicates_checked: bool = False
+    """Whether duplicate ids were already looked for among all items, broken ones included."""
+
+    def original(self, section: str, n: int) -> int:
+        """The position in the file of the n-th kept item of `section`."""
+        kept = self.positions.get(section)
+        return kept[n] if kept is not None else n
+
+    @property
+    def indicators_dropped(self) -> bool:
+        """Whether some indicator failed field validation."""
+        return self.all_stages_open or bool(self.open_stages)
+
+
+def check_rubric(rubric: Rubric, gaps: Gaps | None = None) -> list[RubricProblem]:
     """Every whole-rubric problem: references, uniqueness, gates, bands, reachability."""
-    return list(_problems(rubric))
+    gaps = gaps or Gaps()
+    return [_in_file(problem, gaps) for problem in _problems(rubric, gaps)]
 
 
-def _duplicates(ids: list[str], where: str) -> Iterator[RubricProblem]:
+def _in_file(problem: RubricProblem, gaps: Gaps) -> RubricProblem:
+    loc = problem.loc
+    if len(loc) > 1 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        loc = (loc[0], gaps.original(loc[0], loc[1]), *loc[2:])
+    return RubricProblem(loc, problem.message, problem.severity)
+
+
+def check_partial_rubric(data: Any, context: Mapping[str, Any]) -> list[RubricProblem]:
+    """The whole-rubric problems of data that failed field validation, as far as they can tell.
+
+    Each stage, dimension and indicator is validated on its own; the valid ones are checked
+    together (see `Gaps`). Field errors themselves are not repeated here.
+    """
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        return []
+
+    def valid(model: type[_Model], value: Any) -> Any:
+        try:
+            return model.model_validate(value, context=context)
+        except ValidationError:
+            return None
+
+    kept: dict[str, list[Any]] = {}
+    duplicates: list[RubricProblem] = []
+    positions: dict[str, tuple[int, ...]] = {}
+    broken: dict[str, set[str]] = {}
+    open_stages: set[str] = set()
+    all_open = False
+    sections: tuple[tuple[str, type[_Model]], ...] = (
+        ("stages", Stage),
+        ("dimensions", Dimension),
+        ("indicators", Indicator),
+    )
+    for section, model in sections:
+        items = data.get(section)
+        items = items if isinstance(items, list) else []
+        kept[section], places, broken[section] = [], [], set()
+        for n, item in enumerate(items):
+            checked = valid(model, item)
+            if checked is not None:
+                kept[section].append(checked)
+                places.append(n)
+                continue
+            raw = item if isinstance(item, dict) else {}
+            if isinstance(raw.get("id"), str):
+                broken[section].add(raw["id"])
+            if section == "indicators":
+                if isinstance(raw.get("stage"), str):
+                    open_stages.add(raw["stage"])
+                else:
+                    all_open = True
+        positions[section] = tuple(places)
+        ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+        # Positions are those of the file already, so these skip the remapping of check_rubric.
+        duplicates += _duplicates([i if isinstance(i, str) else None for i in ids], section)
+    raw_indicators = data.get("indicators")
+    indicator_positions = (
+        {
+            item["id"]: n
+            for n, item in reversed(list(enumerate(raw_indicators)))
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        }
+        if isinstance(raw_indicators, list)
+        else {}
+    )
+    raw_baseline = data.get("baseline")
+    baseline = valid(Baseline, raw_baseline) or Baseline.model_construct(
+        id=str(raw_baseline.get("id", "")) if isinstance(raw_baseline, dict) else "", name=""
+    )
+    label = valid(LabelRule, data.get("label"))
+    languages = data.get("languages")
+    rubric = Rubric.model_construct(
+        id=str(data.get("id", "")),
+        version=str(data.get("version", "")),
+        languages=languages if _is_language_list(languages) else [DEFAULT_LANGUAGE],
+        title="",
+        baseline=baseline,
+        stages=kept["stages"],
+        dimensions=kept["dimensions"],
+        label=label or LabelRule.model_construct(threshold=1.0, min_stage=None),
+        indicators=kept["indicators"],
+    )
+    gaps = Gaps(
+        positions=positions,
+        stage_ids=frozenset(broken["stages"]),
+        dimension_ids=frozenset(broken["dimensions"]),
+        indicator_positions=indicator_positions,
+        open_stages=frozenset(open_stages | broken["stages"]),
+        all_stages_open=all_open,
+        label_broken=label is None,
+        duplicates_checked=True,
+    )
+    return duplicates + check_rubric(rubric, gaps)
+
+
+def _is_language_list(value: Any) -> typing.TypeGuard[list[str]]:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+def _duplicates(ids: Sequence[str | None], where: str, what: str = "id") -> Iterator[RubricProblem]:
     seen: set[str] = set()
     for position, value in enumerate(ids):
+        if value is None:
+            continue  # no usable id: field validation reports it
         if value in seen:
-            yield RubricProblem((where, position, "id"), f"duplicate id {value!r}")
+            loc: tuple[str | int, ...] = (
+                (where, position) if what != "id" else (where, position, "id")
+            )
+            yield RubricProblem(loc, f"duplicate {what} {value!r}")
         seen.add(value)
 
 
-def _problems(rubric: Rubric) -> Iterator[RubricProblem]:
+def _cycle(start: str, ask_if: Mapping[str, str]) -> list[str]:
+    """The ask_if chain from `start` back to `start` (e.g. [a, b, a]), or [] when there is none."""
+    chain = [start]
+    current = ask_if.get(start)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = ask_if.get(current)
+    return [*chain, start] if current == start else []
+
+
+def _problems(rubric: Rubric, gaps: Gaps) -> Iterator[RubricProblem]:
+    yield from _duplicates(list(rubric.languages), "languages", what="language")
     stage_ids = [s.id for s in rubric.stages]
-    yield from _duplicates(stage_ids, "stages")
+    if not gaps.duplicates_checked:
+        yield from _duplicates(stage_ids, "stages")
+        yield from _duplicates([d.id for d in rubric.dimensions], "dimensions")
+        yield from _duplicates([i.id for i in rubric.indicators], "indicators")
+    stage_ids += sorted(gaps.stage_ids - set(stage_ids))
     if rubric.baseline.id in stage_ids:
         yield RubricProblem(
             ("baseline", "id"), f"baseline id {rubric.baseline.id!r} is also a stage"
         )
-    yield from _duplicates([d.id for d in rubric.dimensions], "dimensions")
-    yield from _duplicates([i.id for i in rubric.indicators], "indicators")
-    dimension_ids = {d.id for d in rubric.dimensions}
-    if rubric.label.min_stage is not None and rubric.label.min_stage not in stage_ids:
+    dimension_ids = {d.id for d in rubric.dimensions} | gaps.dimension_ids
+    if (
+        not gaps.label_broken
+        and rubric.label.min_stage is not None
+        and rubric.label.min_stage not in stage_ids
+    ):
         yield RubricProblem(
             ("label", "min_stage"),
             f"unknown stage {rubric.label.min_stage!r}; expected one of {', '.join(stage_ids)}",
         )
-    position_of = {ind.id: n for n, ind in enumerate(rubric.indicators)}
+    position_of = gaps.indicator_positions
+    if position_of is None:
+        position_of = {ind.id: n for n, ind in reversed(list(enumerate(rubric.indicators)))}
+    ask_if = {i.id: i.ask_if.indicator for i in rubric.indicators if i.ask_if is not None}
     for n, ind in enumerate(rubric.indicators):
-        yield from _indicator_problems(n, ind, stage_ids, dimension_ids, position_of, rubric)
+        cycle = _cycle(ind.id, ask_if)
+        yield from _indicator_problems(
+            n,
+            gaps.original("indicators", n),
+            ind,
+            stage_ids,
+            dimension_ids,
+            position_of,
+            rubric,
+            in_cycle=bool(cycle),
+        )
+        if cycle and ind.id == min(cycle, key=lambda i: position_of.get(i, n)):
+            yield RubricProblem(
+                ("indicators", n, "ask_if", "indicator"),
+                "ask_if names the indicator itself"
+                if len(cycle) == 2
+                else f"ask_if forms a cycle: {' -> '.join(cycle)}",
+            )
     for n, stage in enumerate(rubric.stages):
+        if gaps.all_stages_open or stage.id in gaps.open_stages:
+            continue  # a broken indicator of this stage may change what these checks find
         own = [i for i in rubric.indicators if i.stage == stage.id]
         if not own:
             yield RubricProblem(("stages", n, "id"), f"stage {stage.id!r} has no indicators")
@@ -265,6 +521,8 @@ def _problems(rubric: Rubric) -> Iterator[RubricProblem]:
                 f"threshold {stage.threshold:g} cannot be reached: "
                 f"the best attainment is {best:.4g}",
             )
+    if gaps.label_broken or gaps.indicators_dropped:
+        return
     supply = [i for i in rubric.indicators if i.focus == "supply"]
     if not supply:
         yield RubricProblem(
@@ -282,11 +540,13 @@ def _problems(rubric: Rubric) -> Iterator[RubricProblem]:
 
 def _indicator_problems(
     n: int,
+    here: int,
     ind: Indicator,
     stage_ids: list[str],
     dimension_ids: set[str],
-    position_of: dict[str, int],
+    position_of: Mapping[str, int],
     rubric: Rubric,
+    in_cycle: bool,
 ) -> Iterator[RubricProblem]:
     at: tuple[str | int, ...] = ("indicators", n)
     if ind.stage not in stage_ids:
@@ -324,11 +584,10 @@ def _indicator_problems(
             yield RubricProblem(
                 (*at, "ask_if", "indicator"), f"unknown indicator {ind.ask_if.indicator!r}"
             )
-        elif target >= n:
+        elif target > here and not in_cycle:
             yield RubricProblem(
                 (*at, "ask_if", "indicator"),
-                f"ask_if must name an earlier indicator; {ind.ask_if.indicator!r} comes "
-                f"{'later' if target > n else 'is this one'}",
+                f"ask_if must name an earlier indicator; {ind.ask_if.indicator!r} comes later",
             )
     yield from _answer_problems((*at, "answer"), ind.answer)
 
@@ -367,3 +626,108 @@ def _answer_problems(
                 f"the first band starts at {mins[0]:g}, "
                 f"above the smallest allowed value {answer.min:g}",
             )
+        if answer.max is not None:
+            for k, band in enumerate(answer.bands):
+                if band.min > answer.max:
+                    yield RubricProblem(
+                        (*at, "bands", k, "min"),
+                        f"band starts at {band.min:g}, above the largest allowed value "
+                        f"{answer.max:g}: no answer can reach it",
+                    )
+
+
+def language_of_locale(locale: str) -> str | None:
+    """The language code of a locale name such as zh_CN.UTF-8 (zh); None for C or POSIX."""
+    code = locale.split(".", 1)[0].split("@", 1)[0].replace("-", "_").split("_", 1)[0].lower()
+    return code if 2 <= len(code) <= 3 and code.isalpha() and code.isascii() else None
+
+
+def translation_problems(data: Any) -> list[RubricProblem]:
+    """Warnings for texts that lack a language the rubric declares, or name an undeclared one.
+
+    Works on the raw data (before texts are resolved to one language). A text without letters
+    (such as the unit "%") reads the same in every language and needs no translation.
+    """
+    if not isinstance(data, dict):
+        return []
+    raw = data.get("languages")
+    languages: list[str] = raw if _is_language_list(raw) else [DEFAULT_LANGUAGE]
+    declared = ", ".join(languages)
+    problems = []
+    for loc, value in _texts(Rubric, data, ()):
+        if isinstance(value, str):
+            given = [languages[0]] if _has_letters(value) else list(languages)
+        elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            given = [str(k) for k in value] if any(map(_has_letters, value.values())) else []
+            given = given or list(languages)
+            for key in value:
+                if key not in languages:
+                    problems.append(
+                        RubricProblem(
+                            (*loc, key, "<key>"),
+                            f"language {key!r} is not declared in languages ({declared})",
+                            "warning",
+                        )
+                    )
+        else:
+            continue  # not a text at all: field validation reports it
+        missing = [language for language in languages if language not in given]
+        if missing:
+            names = ", ".join(repr(m) for m in missing)
+            problems.append(
+                RubricProblem(
+                    loc,
+                    f"missing {names} translation{'s' * (len(missing) > 1)}; "
+                    f"the rubric declares languages {declared}",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Names of the fields of `model` that hold a translatable `Text`."""
+    return tuple(n for n, info in model.model_fields.items() if _TEXT_VALIDATOR in info.metadata)
+
+
+def _texts(model: type[BaseModel], data: Any, at: tuple[str | int, ...]) -> Iterator[Any]:
+    """(location, raw value) of every text field in raw data shaped like `model`."""
+    if not isinstance(data, dict):
+        return
+    texts = text_fields(model)
+    for name, info in model.model_fields.items():
+        if name not in data:
+            continue
+        if name in texts:
+            yield (*at, name), data[name]
+        else:
+            yield from _nested_texts(info.annotation, data[name], (*at, name))
+
+
+def _nested_texts(annotation: Any, value: Any, at: tuple[str | int, ...]) -> Iterator[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        if isinstance(value, list):
+            (item,) = typing.get_args(annotation)
+            for n, element in enumerate(value):
+                yield from _nested_texts(item, element, (*at, n))
+    elif origin in (typing.Union, types.UnionType):
+        kind = value.get("kind") if isinstance(value, dict) else None
+        models = [
+            m
+            for m in typing.get_args(annotation)
+            if isinstance(m, type)
+            and issubclass(m, BaseModel)
+            and (
+                "kind" not in m.model_fields
+                or kind in typing.get_args(m.model_fields["kind"].annotation)
+            )
+        ]
+        if len(models) == 1:
+            yield from _texts(models[0], value, at)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield from _texts(annotation, value, at)

@@ -210,7 +210,11 @@ def test_rubric_field_errors_are_positioned(tmp_path: Path) -> None:
     rubric, problems = read_rubric(str(path))
     assert rubric is None
     assert [str(p) for p in problems] == [
-        f"{path}:7:36: error: stages.1.threshold: input should be less than or equal to 1"
+        f"{path}:7:36: error: stages.1.threshold: input should be less than or equal to 1",
+        f"{path}:11:10: warning: indicator 'a' has no source sentence",
+        f"{path}:12:10: error: duplicate id 'a'",
+        f"{path}:12:20: error: unknown stage 's3'; expected one of s1, s2",
+        f"{path}:12:35: error: unknown dimension 'dx'; expected one of d1",
     ]
 
 
@@ -219,9 +223,9 @@ def test_rubric_whole_checks_report_every_problem(tmp_path: Path) -> None:
     rubric, problems = read_rubric(str(path))
     assert rubric is None
     assert [str(p) for p in problems] == [
-        f"{path}:12:10: error: duplicate id 'a'",
+        f"{path}:7:10: error: stage 's2' has no indicators",
         f"{path}:11:10: warning: indicator 'a' has no source sentence",
+        f"{path}:12:10: error: duplicate id 'a'",
         f"{path}:12:20: error: unknown stage 's3'; expected one of s1, s2",
         f"{path}:12:35: error: unknown dimension 'dx'; expected one of d1",
-        f"{path}:7:10: error: stage 's2' has no indicators",
     ]

@@ -1,0 +1,71 @@
+"""JSON Schemas: a description on every field, the dialect set, the committed files in sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from retail_stage.cli import app
+from retail_stage.schemas import SCHEMA_DIALECT, schema
+
+ROOT = Path(__file__).parent.parent
+runner = CliRunner()
+
+
+def undescribed(body: dict[str, Any]) -> list[str]:
+    objects = [("(root)", body), *body.get("$defs", {}).items()]
+    return [
+        f"{name}.{prop}"
+        for name, obj in objects
+        for prop, spec in obj.get("properties", {}).items()
+        if not spec.get("description")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["rubric", "profile"])
+def test_every_field_has_a_description_and_the_dialect_is_set(kind: str) -> None:
+    body = schema(kind)
+    assert body["$schema"] == SCHEMA_DIALECT
+    assert undescribed(body) == []
+
+
+@pytest.mark.parametrize("kind", ["rubric", "profile"])
+def test_committed_schema_is_what_the_command_prints(kind: str) -> None:
+    printed = runner.invoke(app, ["rubric", "schema", kind]).stdout
+    assert printed == (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
+
+
+def test_rubric_texts_may_be_a_string_or_a_language_mapping() -> None:
+    title = schema("rubric")["properties"]["title"]
+    assert title["anyOf"][0] == {"type": "string"}
+    assert title["anyOf"][1]["type"] == "object"
+    assert title["anyOf"][1]["additionalProperties"] == {"type": "string"}
+    # `source` is the verbatim English quote, never translated.
+    source = schema("rubric")["$defs"]["Indicator"]["properties"]["source"]
+    assert source["type"] == "string"
+
+
+def test_rubrics_and_profiles_carry_the_yaml_language_server_line() -> None:
+    files = [
+        *sorted((ROOT / "rubrics").glob("*.yaml")),
+        *sorted((ROOT / "examples" / "rubrics").glob("*.yaml")),
+        *sorted((ROOT / "examples" / "profiles").glob("*.yaml")),
+    ]
+    assert len(files) >= 14
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        kind = "profile" if path.parent.name == "profiles" else "rubric"
+        prefix = "# yaml-language-server: $schema="
+        assert first.startswith(prefix), path
+        target = (path.parent / first.removeprefix(prefix)).resolve()
+        assert target == (ROOT / "schemas" / f"{kind}.schema.json").resolve(), path
+
+
+def test_schema_output_is_json() -> None:
+    assert (
+        json.loads(runner.invoke(app, ["rubric", "schema", "profile"]).stdout)["type"] == "object"
+    )
