@@ -105,6 +105,8 @@ class Result:
     """Each indicator's score in rubric order: None unknown, NOT_APPLICABLE for n/a."""
     notes: Mapping[str, str] = field(repr=False)
     warnings: tuple[str, ...] = ()
+    answers: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """The answers as written in the profile (for reports; not part of to_dict)."""
 
     @property
     def certain(self) -> bool:
@@ -406,6 +408,7 @@ def evaluate(
     company: Mapping[str, Any] | None = None,
     notes: Mapping[str, str] | None = None,
     warnings: tuple[str, ...] = (),
+    answers: Mapping[str, Any] | None = None,
 ) -> Result:
     """Every number of DESIGN §1 from each indicator's score."""
     rubric = compiled.rubric
@@ -503,6 +506,7 @@ def evaluate(
         scores=tuple(scores),
         notes=notes or {},
         warnings=warnings,
+        answers=answers or {},
     )
 
 
@@ -582,5 +586,11 @@ def score_answers(
     """Check raw answers against the rubric and score them; raises AnswerError."""
     scores, notes = read_answers(compiled, answers)
     return evaluate(
-        compiled, scores, source=source, company=company, notes=notes, warnings=warnings
+        compiled,
+        scores,
+        source=source,
+        company=company,
+        notes=notes,
+        warnings=warnings,
+        answers=answers,
     )
