@@ -31,7 +31,7 @@ def _pts(change: Change) -> str:
     delta = change.delta
     if delta is None:
         return "—"
-    return "±0" if abs(delta) < 5e-5 else f"{delta * 100:+.0f} pts"
+    return "±0" if abs(delta) < 5e-5 else f"{delta * 100:+.1f} pts"
 
 
 def _pct(value: float | None) -> str:
@@ -111,14 +111,14 @@ def _summary(comparison: Comparison, rubric: Rubric) -> Panel:
     return Panel(Group(*body), title=title, title_align="left")
 
 
-def _changes_table(rows: list[tuple[str, Change, str]]) -> Table:
+def _changes_table(rows: list[tuple[str, Change, str]], extra: str = "") -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(Text(""))
     table.add_column(Text("Before"), justify="right", no_wrap=True)
     table.add_column(Text("After"), justify="right", no_wrap=True)
     table.add_column(Text("Change"), justify="right", no_wrap=True)
-    table.add_column(Text(""), no_wrap=True)
-    for name, change, extra in rows:
+    table.add_column(Text(extra), no_wrap=True)
+    for name, change, note in rows:
         delta = change.delta or 0.0
         style = "green" if delta > 0 else ("red" if delta < 0 else "bright_black")
         table.add_row(
@@ -126,7 +126,7 @@ def _changes_table(rows: list[tuple[str, Change, str]]) -> Table:
             Text(_pct(change.before)),
             Text(_pct(change.after)),
             Text(_pts(change), style=style),
-            Text(extra),
+            Text(note),
         )
     return table
 
@@ -161,7 +161,8 @@ def _indicator_rows(
             change.direction, ("•", "bright_black")
         )
         question = literal(ind.question)
-        question.append(f"  {ind.id}", style="bright_black")
+        question.append("\n")
+        question.append_text(literal(ind.id, "bright_black"))
         table.add_row(Text(mark[0], style=mark[1]), Group(question, body))
     return table
 
@@ -176,15 +177,15 @@ def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableTy
             (stage.met_before, stage.met_after), "met" if stage.met_after else "not met"
         )
         stage_rows.append((names[stage.id], stage.attainment, met))
-    yield Group(heading("Stages (attainment)"), _changes_table(stage_rows))
+    yield Group(heading("Stages (attainment)"), _changes_table(stage_rows, "Now"), Text(""))
     focus = [
         ("Traffic focus", comparison.focus_traffic, ""),
         ("Supply focus", comparison.focus_supply, f"2.0 at {_pct(rubric.label.threshold)}"),
     ]
-    yield Group(heading("1.0 or 2.0 (focus)"), _changes_table(focus))
+    yield Group(heading("1.0 or 2.0 (focus)"), _changes_table(focus), Text(""))
     dim_names = {d.id: d.name for d in rubric.dimensions}
     dims = [(dim_names[c.id], c, "") for c in comparison.dimensions]
-    yield Group(heading("Dimensions"), _changes_table(dims))
+    yield Group(heading("Dimensions"), _changes_table(dims), Text(""))
     indicators = _indicators(comparison, rubric)
     for direction, title in (
         (IMPROVED, "Improved"),
