@@ -24,8 +24,8 @@ from retail_stage.render.report import (
     write_reports,
 )
 from retail_stage.render.report_data import build_report, describe_answer
-from retail_stage.render.report_markdown import md
 from retail_stage.render.report_formats import CompareFormat, ReportFormat
+from retail_stage.render.report_markdown import md
 
 from .conftest import DATA, EXAMPLES, ROOT
 
@@ -93,7 +93,9 @@ def test_html_is_standalone_with_an_inline_radar_of_every_dimension() -> None:
     html = render_report(example("03-lotus-lane-grocers"), load_rubric(), ReportFormat.HTML)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in html
-    assert "<script" not in html and "@import" not in html and "<link" not in html
+    assert "<script" not in html
+    assert "@import" not in html
+    assert "<link" not in html
     assert html.count("<svg") == 1
     radar = html[html.index("<svg") : html.index("</svg>")]
     for label in ("Channels", "Supply chain &amp;", "Organisation"):
@@ -162,7 +164,8 @@ def test_next_steps_put_the_smallest_set_first_with_answers_in_words() -> None:
 
 def test_strongest_and_weakest_dimension() -> None:
     report = build_report(example("03-lotus-lane-grocers"), load_rubric())
-    assert report.strongest is not None and report.weakest is not None
+    assert report.strongest is not None
+    assert report.weakest is not None
     assert (report.strongest.name, report.weakest.name) == (
         "Channels",
         "Supply chain & production",
@@ -171,9 +174,16 @@ def test_strongest_and_weakest_dimension() -> None:
 
 def test_top_of_the_ladder_has_no_next_steps(tmp_path: Path) -> None:
     rubric = load_rubric(DATA / "mini-rubric.yaml")
-    result = score(rubric, {"company": {"name": "T"}, "answers": {"a": "yes", "b": "all", "c": "y", "d": 60, "e": ["p", "q"], "f": "yes"}})
+    result = score(
+        rubric,
+        {
+            "company": {"name": "T"},
+            "answers": {"a": "yes", "b": "all", "c": "y", "d": 60, "e": ["p", "q"], "f": "yes"},
+        },
+    )
     report = build_report(result, rubric)
-    assert report.next_stage is None and report.steps == ()
+    assert report.next_stage is None
+    assert report.steps == ()
     assert "Stage two is the top of the ladder: there is no next stage." in render_report(
         result, rubric, ReportFormat.MD
     )
@@ -218,9 +228,13 @@ class TestDescribeAnswer:
 
 def test_evidence_shows_not_asked_unknown_and_na() -> None:
     rubric = load_rubric(DATA / "mini-rubric.yaml")
-    result = score(rubric, {"company": {"name": "T"}, "answers": {"a": "yes", "c": "n/a", "e": [], "f": "yes"}})
+    result = score(
+        rubric, {"company": {"name": "T"}, "answers": {"a": "yes", "c": "n/a", "e": [], "f": "yes"}}
+    )
     report = build_report(result, rubric)
-    answers = {e.indicator.id: (e.answer.status, e.scored) for _, rows in report.evidence for e in rows}
+    answers = {
+        e.indicator.id: (e.answer.status, e.scored) for _, rows in report.evidence for e in rows
+    }
     assert answers == {
         "a": ("answered", "1.00"),
         "b": ("unknown", "unknown"),
@@ -320,16 +334,21 @@ def test_write_reports_stays_inside_the_folder(tmp_path: Path) -> None:
 def test_report_command_prints_to_the_terminal() -> None:
     result = runner.invoke(app, ["report", str(EXAMPLES / "03-lotus-lane-grocers.yaml")])
     assert result.exit_code == 0, result.stderr
-    assert "OMNI-CHANNEL RETAIL" in result.stdout and "Next steps" in result.stdout
+    assert "OMNI-CHANNEL RETAIL" in result.stdout
+    assert "Next steps" in result.stdout
 
 
 @pytest.mark.parametrize("suffix", ["html", "svg", "txt", "md", "json"])
 def test_report_command_writes_every_format_from_the_file_name(tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"report.{suffix}"
-    result = runner.invoke(app, ["report", str(EXAMPLES / "06-belle-aurore-cosmetiques.yaml"), "-o", str(out)])
+    result = runner.invoke(
+        app, ["report", str(EXAMPLES / "06-belle-aurore-cosmetiques.yaml"), "-o", str(out)]
+    )
     assert (result.exit_code, result.stdout) == (0, "")
     expected = render_report(
-        score(load_rubric(), next(iter(load_profiles(EXAMPLES / "06-belle-aurore-cosmetiques.yaml")))),
+        score(
+            load_rubric(), next(iter(load_profiles(EXAMPLES / "06-belle-aurore-cosmetiques.yaml")))
+        ),
         load_rubric(),
         ReportFormat(suffix),
     )
@@ -337,7 +356,9 @@ def test_report_command_writes_every_format_from_the_file_name(tmp_path: Path, s
 
 
 def test_report_command_format_option_prints_markdown() -> None:
-    result = runner.invoke(app, ["report", str(EXAMPLES / "03-lotus-lane-grocers.yaml"), "--format", "md"])
+    result = runner.invoke(
+        app, ["report", str(EXAMPLES / "03-lotus-lane-grocers.yaml"), "--format", "md"]
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith("# Retail digitalization report: Lotus Lane Grocers\n")
 
@@ -350,8 +371,11 @@ def test_report_command_usage_errors(tmp_path: Path) -> None:
         f"{tmp_path / 'r.pdf'}: error: cannot tell the format from the name; "
         "use --format html|svg|txt|md|json\n"
     )
-    result = runner.invoke(app, ["report", profile, "-f", "terminal", "-o", str(tmp_path / "r.txt")])
-    assert result.exit_code == 2 and "the terminal format is for the screen" in result.stderr
+    result = runner.invoke(
+        app, ["report", profile, "-f", "terminal", "-o", str(tmp_path / "r.txt")]
+    )
+    assert result.exit_code == 2
+    assert "the terminal format is for the screen" in result.stderr
     result = runner.invoke(app, ["report", profile, "-o", str(tmp_path / "no" / "r.md")])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{tmp_path / 'no' / 'r.md'}: error: cannot write")
@@ -382,4 +406,7 @@ def test_report_command_picks_a_document_of_a_multi_document_file(tmp_path: Path
     assert result.stdout.startswith("# Retail digitalization report: Second\n")
     assert f"| Profile | {md(f'{several}#2')} |" in result.stdout
     result = runner.invoke(app, ["report", f"{several}#3"])
-    assert (result.exit_code, result.stderr) == (2, f"{several}: error: no profile #3: the file holds 2\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{several}: error: no profile #3: the file holds 2\n",
+    )

@@ -497,7 +497,10 @@ def recording(report: Report, width: int = EXPORT_WIDTH) -> Console:
 
 # Rich's SVG template fetches a web font; a report must open offline, so drop the @font-face.
 _SVG_FORMAT = re.sub(
-    r"@font-face \{\{.*?\}\}\s*|<!-- Generated with Rich.*?-->\s*", "", CONSOLE_SVG_FORMAT, flags=re.S
+    r"@font-face \{\{.*?\}\}\s*|<!-- Generated with Rich.*?-->\s*",
+    "",
+    CONSOLE_SVG_FORMAT,
+    flags=re.S,
 ).replace(
     "font-family: Fira Code, monospace;",
     "font-family: 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace;",
