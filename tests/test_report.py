@@ -410,3 +410,30 @@ def test_report_command_picks_a_document_of_a_multi_document_file(tmp_path: Path
         2,
         f"{several}: error: no profile #3: the file holds 2\n",
     )
+
+
+def test_readme_screenshot_is_the_current_report() -> None:
+    # docs/report.svg is made by `report examples/profiles/03-lotus-lane-grocers.yaml -o ...`
+    # from the repository root; regenerate it when this fails.
+    assert (ROOT / "docs" / "report.svg").read_text(encoding="utf-8") == render_report(
+        example("03-lotus-lane-grocers"), load_rubric(), ReportFormat.SVG
+    )
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_reports_in_every_format(path: Path) -> None:
+    rubric = load_rubric()
+    result = score(rubric, next(iter(load_profiles(path))))
+    name = str(result.company["name"])
+    verdict = result.stage_name.upper()
+    shown = {
+        ReportFormat.TXT: verdict,
+        ReportFormat.HTML: verdict,
+        ReportFormat.SVG: verdict.replace(" ", "&#160;"),
+        ReportFormat.MD: f"**{md(result.stage_name)}** · **{result.label} · ",
+    }
+    for fmt in FILE_FORMATS:
+        assert shown[fmt] in render_report(result, rubric, fmt), fmt
+    data = json.loads(render_report(result, rubric, ReportFormat.JSON))
+    assert (data["company"]["name"], data["stage"]) == (name, result.stage)
+    assert len(data["report"]["evidence"]) == len(rubric.indicators)

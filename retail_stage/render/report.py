@@ -622,26 +622,36 @@ def report_file_name(result: Result, taken: set[str], fmt: ReportFormat) -> str:
     return name
 
 
+class ReportWriter:
+    """Writes one report per result into a folder as results stream in (`score --report-dir`).
+
+    Names come from `report_file_name`, so no report overwrites another written by the same
+    writer and none lands outside the folder; a rerun replaces its own files.
+    """
+
+    def __init__(self, folder: Path, fmt: ReportFormat, rubric: Rubric) -> None:
+        if fmt is ReportFormat.TERMINAL:
+            raise ValueError("choose a file format for a folder of reports")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.root = folder.resolve()
+        self.fmt = fmt
+        self.rubric = rubric
+        self.taken: set[str] = set()
+
+    def write(self, result: Result) -> Path:
+        """Write the report of `result`; the path written."""
+        from retail_stage.output import write_atomic
+
+        path = self.root / report_file_name(result, self.taken, self.fmt)
+        if path.parent != self.root:  # pragma: no cover - report_file_name makes no separators
+            raise ValueError(f"refusing to write outside {self.root}: {path}")
+        write_atomic(path, render_report(result, self.rubric, self.fmt))
+        return path
+
+
 def write_reports(
     results: Iterable[Result], folder: Path, fmt: ReportFormat, rubric: Rubric
 ) -> list[Path]:
-    """Write one report per result into `folder` (created if needed); the paths written.
-
-    Names come from `report_file_name`, so no report overwrites another from the same call
-    and none is written outside `folder`.
-    """
-    from retail_stage.output import write_atomic
-
-    if fmt is ReportFormat.TERMINAL:
-        raise ValueError("choose a file format for a folder of reports")
-    folder.mkdir(parents=True, exist_ok=True)
-    root = folder.resolve()
-    taken: set[str] = set()  # names of this call only: a rerun replaces its own files
-    written = []
-    for result in results:
-        path = root / report_file_name(result, taken, fmt)
-        if path.parent != root:  # pragma: no cover - report_file_name makes no separators
-            raise ValueError(f"refusing to write outside {folder}: {path}")
-        write_atomic(path, render_report(result, rubric, fmt))
-        written.append(path)
-    return written
+    """Write one report per result into `folder` (created if needed); the paths written."""
+    writer = ReportWriter(folder, fmt, rubric)
+    return [writer.write(result) for result in results]

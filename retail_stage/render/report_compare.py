@@ -20,7 +20,7 @@ from retail_stage.render.report import (
 )
 from retail_stage.render.report_data import NOT_APPLICABLE, build_report, describe_answer
 from retail_stage.render.report_json import report_dict, safe_json
-from retail_stage.render.report_markdown import md
+from retail_stage.render.report_markdown import md, points
 from retail_stage.render.text import literal
 
 if TYPE_CHECKING:
@@ -372,7 +372,7 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
             star = " ★" if m.in_smallest_set else ""
             out.append(
                 f"| {n}{star} | {md(e.indicator.question)}<br>`{e.indicator.id}` | "
-                f"{md(e.answer.text)} | {md(e.answer.better or '—')} | +{m.gain * 100:.1f} pts |"
+                f"{md(e.answer.text)} | {md(e.answer.better or '—')} | {points(m.gain)} |"
             )
         out += ["", "★ together these meet the stage."]
     return "\n".join(out) + "\n"

@@ -41,18 +41,19 @@ def _bar(value: float | None, threshold: float | None = None, width: int = 20) -
     return "`" + "".join(cells) + "`"
 
 
-def _gain(gain: float) -> str:
-    return f"+{gain * 100:.1f} pts"
+def points(gain: float) -> str:
+    """A gain in points of attainment, kept on one line in a table cell."""
+    return f"+{gain * 100:.1f}\u00a0pts"  # no-break space: the cell never wraps inside it
 
 
 def _movers(movers: Sequence[Mover], start: int = 1) -> list[str]:
-    lines = ["| # | Question | Now | Better | Gain |", "|---:|---|---|---|---:|"]
+    lines = ["| # | Question | Now | Next up | Gain |", "|---:|---|---|---|---:|"]
     for n, mover in enumerate(movers, start):
         e = mover.evidence
         gate = " **GATE**" if mover.failed_gate else ""
         lines.append(
             f"| {n} | {md(e.indicator.question)}<br>`{e.indicator.id}`{gate} | "
-            f"{md(e.answer.text)} | {md(e.answer.better or '—')} | {_gain(mover.gain)} |"
+            f"{md(e.answer.text)} | {md(e.answer.better or '—')} | {points(mover.gain)} |"
         )
     return lines
 
@@ -145,7 +146,7 @@ def report_markdown(report: Report) -> str:
         chosen = [m for m in view.movers if m.in_smallest_set]
         out += [
             f"To move to 2.0 the supply focus needs {view.gap * 100:.0f} more points. These "
-            f"{len(chosen)} supply answers gain the most; raised to the top they reach it:",
+            f"{len(chosen)} supply answers gain the most; at their best answers they reach it:",
             "",
             *_movers(chosen),
         ]
@@ -166,15 +167,15 @@ def report_markdown(report: Report) -> str:
         rest = [m for m in report.steps if not m.in_smallest_set]
         out += [
             f"To reach **{md(target.name)}**: attainment {_pct(target.attainment)} of "
-            f"{_pct(target.threshold)} needed. Together these {len(chosen)} meet the stage "
-            "(each raised to the top):",
+            f"{_pct(target.threshold)} needed. Together these {len(chosen)} meet the stage, "
+            "each raised to its best answer:",
             "",
             *_movers(chosen),
             "",
         ]
         if rest:
             out += ["Then, by gain:", "", *_movers(rest, len(chosen) + 1), ""]
-        out += ["Gain: points of the stage's attainment if the answer reaches the top score.", ""]
+        out += ["Gain: points of attainment if the answer reaches its best score.", ""]
     out += ["## The evidence", ""]
     for stage_view, rows in report.evidence:
         out += [
