@@ -29,6 +29,7 @@ from retail_stage.render.report_compare import (
 )
 from retail_stage.render.report_data import build_report
 from retail_stage.render.report_formats import ReportFormat
+from retail_stage.render.report_markdown import md
 from retail_stage.rubric import Rubric
 
 from .conftest import DATA
@@ -125,7 +126,7 @@ def test_markdown_export_keeps_tables_whole(evil: Result, evil_rubric: Rubric) -
     out = render_report(evil, evil_rubric, ReportFormat.MD)
     assert_no_escapes(out)
     assert "<script" not in out
-    assert r"\[bold red\]X\[/\] &lt;script&gt;alert\(1\)&lt;/script&gt; \| cell<br>next" in out
+    assert r"\[bold red\]X\[/\] &lt;script&gt;alert(1)&lt;/script&gt; \| cell<br>next" in out
     # Every row of a table has as many unescaped pipes as its header.
     header = None
     for line in out.splitlines():
@@ -179,3 +180,22 @@ def test_report_command_output_carries_no_escape(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert_no_escapes(result.stdout)
     assert SHOWN in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("# heading", r"\# heading"),
+        ("- item", r"\- item"),
+        ("12. item", r"12\. item"),
+        ("3) item", r"3\) item"),
+        ("2026-10-14 a-b (c)", "2026-10-14 a-b (c)"),
+        ("[x](y) ![i](u)", r"\[x\](y) !\[i\](u)"),
+        ("<b>&amp;", "&lt;b&gt;&amp;amp;"),
+        ("a | b\r\nc", r"a \| b<br>c"),
+        ("$x$ ~~s~~ *e* _u_ `c`", r"\$x\$ \~\~s\~\~ \*e\* \_u\_ \`c\`"),
+        ("\x1b[31m\u202e", r"\\x1b\[31m\\u202e"),  # shown as \x1b[31m\u202e
+    ],
+)
+def test_markdown_escape(text: str, shown: str) -> None:
+    assert md(text) == shown

@@ -14,7 +14,12 @@ from retail_stage.render.text import neutral
 
 LABEL_NAMES = {"1.0": "1.0 · traffic", "2.0": "2.0 · supply & production"}
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$-])")
+# Characters that mean something anywhere in a line (GitHub also reads $ as maths); brackets
+# are enough to stop links and images, so ( ) ! need no escape.
+_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+# What means something only at the start of a line: headings, lists, block quotes, rules.
+_LEADING_MARK = re.compile(r"^([#=+-])")
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
 def md(value: object) -> str:
@@ -27,6 +32,7 @@ def md(value: object) -> str:
     text = neutral(str(value).replace("\r\n", "\n"))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
+    text = _LEADING_NUMBER.sub(r"\1\\\2", _LEADING_MARK.sub(r"\\\1", text))
     return text.replace("\n", "<br>")
 
 
