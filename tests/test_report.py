@@ -221,6 +221,9 @@ class TestDescribeAnswer:
         assert said(rubric["e"], ["r"], 0.25)[1:] == ("R", "add: P")
         assert said(rubric["e"], [], 0.0)[1:] == ("none of the options", "add: P")
 
+    def test_score_without_the_answer(self, rubric: dict) -> None:
+        assert said(rubric["b"], None, 0.5)[1:] == ("scored 0.50, answer not recorded", "All")
+
     def test_unknown_and_na(self, rubric: dict) -> None:
         assert said(rubric["b"], "unknown", None) == ("unknown", "unknown", "Some")
         assert said(rubric["c"], "n/a", -1.0) == ("n/a", "n/a", None)

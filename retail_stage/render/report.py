@@ -405,12 +405,13 @@ def _evidence_table(stage: StageView, rows: Sequence[Evidence], wide: bool) -> T
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_edge=False,
+        show_lines=True,  # a blank line between indicators: each one is several lines tall
         expand=True,
     )
     table.add_column(Text("Indicator"), ratio=4)
     table.add_column(Text("Answer"), ratio=3)
     table.add_column(Text("Score"), justify="right", no_wrap=True)
-    table.add_column(Text("Wt"), justify="right", no_wrap=True)
+    table.add_column(Text("Weight"), justify="right", no_wrap=True)
     if wide:
         table.add_column(Text("Source sentence"), ratio=3)
     for e in rows:
@@ -452,6 +453,7 @@ def _evidence(report: Report) -> Group:
         ),
     ]
     for stage, rows in report.evidence:
+        parts.append(Text(""))
         parts.append(_ByWidth(120, functools.partial(_evidence_table, stage, rows)))
     return Group(*parts)
 

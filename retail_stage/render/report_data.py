@@ -297,6 +297,8 @@ def _answer_text(ind: Indicator, value: Any, score: float) -> str:
     spec = ind.answer
     if isinstance(spec, BooleanAnswer):
         return "yes" if score >= 1.0 else "no"
+    if value is None:  # a result scored without its answers (engine.evaluate called directly)
+        return f"scored {score:.2f}, answer not recorded"
     if isinstance(spec, (ScaleAnswer, ChoiceAnswer)):
         options = spec.levels if isinstance(spec, ScaleAnswer) else spec.options
         return next((o.label for o in options if o.id == value), str(value))
