@@ -221,7 +221,7 @@ def _ladder(report: Report) -> Group:
         table.add_row(
             marker,
             name,
-            Bar(stage.attainment, stage.threshold, "green" if stage.met else style),
+            Bar(stage.attainment, stage.threshold, "green" if stage.met else "yellow"),
             Text(_pct(stage.attainment)),
             Text(_pct(stage.threshold)),
             status,
