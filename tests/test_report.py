@@ -17,6 +17,7 @@ from retail_stage.cli import app
 from retail_stage.engine import CompiledRubric, Result
 from retail_stage.render.report import (
     EXPORT_WIDTH,
+    ReportWriter,
     exports,
     print_report,
     render_report,
@@ -329,6 +330,23 @@ def test_write_reports_stays_inside_the_folder(tmp_path: Path) -> None:
     assert written[0].read_text().startswith("# Retail digitalization report: ../../escape\n")
     with pytest.raises(ValueError, match="file format"):
         write_reports(results, folder, ReportFormat.TERMINAL, load_rubric())
+
+
+def test_report_writer_passes_every_record_through(tmp_path: Path) -> None:
+    from retail_stage.batch import score_paths
+    from retail_stage.engine import compile_rubric
+    from retail_stage.loading import Failure
+
+    bad = tmp_path / "in" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text("company: {name: Bad}\nanswers: {nope: 1}\n")
+    (tmp_path / "in" / "good.yaml").write_text(
+        (EXAMPLES / "03-lotus-lane-grocers.yaml").read_text()
+    )
+    writer = ReportWriter(tmp_path / "reports", ReportFormat.HTML, load_rubric())
+    records = list(writer.passing(score_paths(compile_rubric(load_rubric()), [str(bad.parent)])))
+    assert [type(r) for r in records] == [Failure, Result]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["lotus-lane.html"]
 
 
 # --- the command --------------------------------------------------------------------------------

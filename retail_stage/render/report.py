@@ -41,6 +41,7 @@ from retail_stage.render.text import literal, neutral
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result
+    from retail_stage.loading import Failure
     from retail_stage.rubric import Rubric
 
 EXPORT_WIDTH = 100
@@ -649,6 +650,18 @@ class ReportWriter:
             raise ValueError(f"refusing to write outside {self.root}: {path}")
         write_atomic(path, render_report(result, self.rubric, self.fmt))
         return path
+
+    def passing(self, records: Iterable[Result | Failure]) -> Iterator[Result | Failure]:
+        """Every record unchanged, writing a report for each result as it passes.
+
+        Lets a batch write its usual output and a folder of reports in one streaming pass.
+        """
+        from retail_stage.engine import Result
+
+        for record in records:
+            if isinstance(record, Result):
+                self.write(record)
+            yield record
 
 
 def write_reports(
