@@ -11,7 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from retail_stage.compare import CHANGED, IMPROVED, REGRESSED, Change, Comparison, IndicatorChange
+from retail_stage.compare import (
+    CHANGED,
+    IMPROVED,
+    REGRESSED,
+    Change,
+    Comparison,
+    IndicatorChange,
+    StageChange,
+)
 from retail_stage.render.report import (
     LABEL_NAMES,
     heading,
@@ -50,6 +58,12 @@ def _answer(ind: Indicator, value: Any, score: float | None) -> str:
 
 def _names(rubric: Rubric) -> dict[str, str]:
     return {rubric.baseline.id: rubric.baseline.name} | {s.id: s.name for s in rubric.stages}
+
+
+def _met(stage: StageChange) -> str:
+    return {(False, True): "newly met", (True, False): "no longer met"}.get(
+        (stage.met_before, stage.met_after), "met" if stage.met_after else "not met"
+    )
 
 
 def _move_words(move: int) -> str:
@@ -173,10 +187,7 @@ def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableTy
     names = _names(rubric)
     stage_rows = []
     for stage in comparison.stages:
-        met = {(False, True): "newly met", (True, False): "no longer met"}.get(
-            (stage.met_before, stage.met_after), "met" if stage.met_after else "not met"
-        )
-        stage_rows.append((names[stage.id], stage.attainment, met))
+        stage_rows.append((names[stage.id], stage.attainment, _met(stage)))
     yield Group(heading("Stages (attainment)"), _changes_table(stage_rows, "Now"), Text(""))
     focus = [
         ("Traffic focus", comparison.focus_traffic, ""),
@@ -319,20 +330,31 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
     if comparison.warnings:
         out.append("")
 
-    def changes(title: str, rows: list[tuple[str, Change]]) -> None:
-        out.extend([f"## {title}", "", "| | Before | After | Change |", "|---|---:|---:|---:|"])
+    def changes(title: str, rows: list[tuple[str, Change, str]], extra: str = "") -> None:
+        wide = bool(extra) or any(note for _, _, note in rows)
+        head, rule = "| | Before | After | Change |", "|---|---:|---:|---:|"
         out.extend(
-            f"| {md(name)} | {_pct(c.before)} | {_pct(c.after)} | {_pts(c)} |" for name, c in rows
+            [f"## {title}", "", head + (f" {extra} |" if wide else ""), rule + "---|" * wide]
         )
+        for name, c, note in rows:
+            row = f"| {md(name)} | {_pct(c.before)} | {_pct(c.after)} | {_pts(c)} |"
+            out.append(row + (f" {note} |" if wide else ""))
         out.append("")
 
-    changes("Stages (attainment)", [(names[s.id], s.attainment) for s in comparison.stages])
+    changes(
+        "Stages (attainment)",
+        [(names[s.id], s.attainment, _met(s)) for s in comparison.stages],
+        "Now",
+    )
     changes(
         "1.0 or 2.0 (focus)",
-        [("Traffic focus", comparison.focus_traffic), ("Supply focus", comparison.focus_supply)],
+        [
+            ("Traffic focus", comparison.focus_traffic, ""),
+            ("Supply focus", comparison.focus_supply, f"2.0 at {_pct(rubric.label.threshold)}"),
+        ],
     )
     dim_names = {d.id: d.name for d in rubric.dimensions}
-    changes("Dimensions", [(dim_names[c.id], c) for c in comparison.dimensions])
+    changes("Dimensions", [(dim_names[c.id], c, "") for c in comparison.dimensions])
     indicators = _indicators(comparison, rubric)
     for direction, title in (
         (IMPROVED, "Improved"),
