@@ -173,6 +173,15 @@ def test_strongest_and_weakest_dimension() -> None:
     )
 
 
+def test_no_strongest_dimension_when_all_score_the_same() -> None:
+    rubric = load_rubric(DATA / "mini-rubric.yaml")
+    result = score(rubric, {"company": {"name": "T"}, "answers": {}})
+    report = build_report(result, rubric)
+    assert (report.strongest, report.weakest, report.even_score) == (None, None, 0.0)
+    assert "\nEvery dimension scores 0%.\n" in render_report(result, rubric, ReportFormat.MD)
+    assert "Every dimension scores 0%." in render_report(result, rubric, ReportFormat.TXT)
+
+
 def test_top_of_the_ladder_has_no_next_steps(tmp_path: Path) -> None:
     rubric = load_rubric(DATA / "mini-rubric.yaml")
     result = score(

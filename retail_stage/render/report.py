@@ -354,6 +354,8 @@ def _dimensions(report: Report) -> Group:
     if report.weakest is not None:
         line.append("   Weakest: ", style="bold")
         line.append_text(literal(f"{report.weakest.name} ({_pct(report.weakest.score)})"))
+    if report.even_score is not None:
+        line.append(f"Every dimension scores {_pct(report.even_score)}.")
     return Group(heading("Dimensions (all stages)"), table, Text(""), line, Text(""))
 
 

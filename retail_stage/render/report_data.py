@@ -140,6 +140,8 @@ class Report:
     dimensions: tuple[DimensionView, ...]
     strongest: DimensionView | None
     weakest: DimensionView | None
+    even_score: float | None
+    """The score every dimension shares, when they are all equal (then none is strongest)."""
     next_stage: StageView | None
     steps: tuple[Mover, ...]
     evidence: tuple[tuple[StageView, tuple[Evidence, ...]], ...]
@@ -169,6 +171,9 @@ def build_report(result: Result, rubric: Rubric) -> Report:
     # max/min keep the first of equals, so ties name the dimension listed first in the rubric
     strongest = max(known, key=lambda d: d.score or 0.0) if known else None
     weakest = min(known, key=lambda d: d.score or 0.0) if known else None
+    even = None
+    if strongest is not None and weakest is not None and strongest.score == weakest.score:
+        even, strongest, weakest = strongest.score, None, None
     current = next(s for s in ladder if s.current)
     return Report(
         result=result,
@@ -185,7 +190,8 @@ def build_report(result: Result, rubric: Rubric) -> Report:
         label=_label(result, rubric, evidence),
         dimensions=dims,
         strongest=strongest,
-        weakest=weakest if weakest is not strongest else None,
+        weakest=weakest,
+        even_score=even,
         next_stage=next_stage,
         steps=steps,
         evidence=tuple(

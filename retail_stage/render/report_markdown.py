@@ -164,6 +164,8 @@ def report_markdown(report: Report) -> str:
         if report.weakest is not None:
             line += f" · **Weakest**: {md(report.weakest.name)} ({_pct(report.weakest.score)})"
         out += [line, ""]
+    if report.even_score is not None:
+        out += [f"Every dimension scores {_pct(report.even_score)}.", ""]
     out += ["## Next steps", ""]
     target = report.next_stage
     if target is None:
