@@ -160,3 +160,12 @@ def test_compare_command_bad_format_is_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(OLD), str(NEW), "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2
     assert "use --format json|md" in result.stderr
+
+
+def test_swapped_assessments_read_as_a_step_down() -> None:
+    swapped = compare(
+        example("03-lotus-lane-grocers-2027", DATA), example("03-lotus-lane-grocers"), load_rubric()
+    )
+    text = comparison_markdown(swapped, load_rubric())
+    assert "| Label | 2.0 · supply & production | **1.0 · traffic** | ▼ down |" in text
+    assert swapped.warnings == ("NEW is dated 2026-10-14, before OLD (2027-04-20): swapped?",)

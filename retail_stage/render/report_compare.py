@@ -66,6 +66,12 @@ def _met(stage: StageChange) -> str:
     )
 
 
+def _label_move(before: str, after: str) -> str:
+    if before == after:
+        return "same label"
+    return "▲ up" if after > before else "▼ down"
+
+
 def _move_words(move: int) -> str:
     if move == 0:
         return "same stage"
@@ -101,12 +107,11 @@ def _summary(comparison: Comparison, rubric: Rubric) -> Panel:
         f"  {_move_words(move)}", style="green" if move > 0 else ("red" if move < 0 else "")
     )
     grid.add_row(Text("Stage"), literal(names[old.stage]), arrow, stage_after)
-    grid.add_row(
-        Text("Label"),
-        Text(LABEL_NAMES.get(old.label, old.label)),
-        arrow,
-        Text(LABEL_NAMES.get(new.label, new.label), style="bold"),
-    )
+    label_after = Text(LABEL_NAMES.get(new.label, new.label), style="bold")
+    if new.label != old.label:
+        up = new.label > old.label
+        label_after.append("  ▲ up" if up else "  ▼ down", style="green" if up else "red")
+    grid.add_row(Text("Label"), Text(LABEL_NAMES.get(old.label, old.label)), arrow, label_after)
     delta = comparison.index.delta or 0.0
     index_after = Text(f"{new.index:.2f}", style="bold")
     index_after.append(f"  ({delta:+.2f})", style="green" if delta > 0 else "red" if delta else "")
@@ -321,7 +326,7 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
         f"| Stage | {md(names[old.stage])} | **{md(names[new.stage])}** | "
         f"{_move_words(comparison.stage_move)} |",
         f"| Label | {LABEL_NAMES.get(old.label, old.label)} | "
-        f"**{LABEL_NAMES.get(new.label, new.label)}** | |",
+        f"**{LABEL_NAMES.get(new.label, new.label)}** | {_label_move(old.label, new.label)} |",
         f"| Index | {old.index:.2f} | **{new.index:.2f}** | {(comparison.index.delta or 0):+.2f} |",
         f"| Coverage | {_pct(old.coverage)} | {_pct(new.coverage)} | {_pts(comparison.coverage)} |",
         "",
