@@ -11,6 +11,7 @@ import typer
 
 from retail_stage import __version__
 from retail_stage.render.formats import OutputFormat
+from retail_stage.render.report_formats import CompareFormat, ReportFormat
 
 app = typer.Typer(
     name="retail-stage",
@@ -195,6 +196,148 @@ def rubric_schema(
 
 
 # --- report and compare ---------------------------------------------------------------------
+
+
+def _one_result(spec: str, compiled):  # type: ignore[no-untyped-def]
+    """The result of one profile named `PATH` (its first document) or `PATH#N`; exits on error."""
+    from retail_stage.batch import KIND_BY_SUFFIX, STDIN, Input, read_input
+    from retail_stage.loading import Failure, documents_from_text, score_document
+    from retail_stage.sources import SourceError
+
+    path, wanted = spec, None
+    head, sep, tail = spec.rpartition("#")
+    if sep and tail.isdigit() and not Path(spec).exists():
+        path, wanted = head, int(tail)
+    kind = None if path == STDIN else KIND_BY_SUFFIX.get(Path(path).suffix.lower())
+    try:
+        text, kind = read_input(Input(path, kind))
+        documents = list(documents_from_text(text, "<stdin>" if path == STDIN else path, kind))
+        if wanted is not None and not 1 <= wanted <= len(documents):
+            _err(f"{path}: error: no profile #{wanted}: the file holds {len(documents)}")
+            raise typer.Exit(EXIT_USAGE)
+        chosen = documents[(wanted or 1) - 1]
+        if isinstance(chosen, Failure):
+            raise SourceError(chosen.problems)
+        if wanted is None and len(documents) > 1:
+            _err(
+                f"{path}: note: the file holds {len(documents)} profiles; this is #1 "
+                f"(name another as {path}#N)"
+            )
+        return score_document(compiled, chosen)
+    except SourceError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def _write_text(output: Path | None, text: str) -> None:
+    from retail_stage.output import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        _err(f"{output}: error: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _file_format(fmt, output, kind, choices: str):  # type: ignore[no-untyped-def]
+    """The format asked for, or the one the output file's name asks for; exits when unclear."""
+    if fmt is None:
+        if output is None:
+            return kind.TERMINAL
+        fmt = kind.from_suffix(output)
+        if fmt is None:
+            _err(f"{output}: error: cannot tell the format from the name; use --format {choices}")
+            raise typer.Exit(EXIT_USAGE)
+    if fmt is kind.TERMINAL and output is not None:
+        _err(f"{output}: error: the terminal format is for the screen; for a file use {choices}")
+        raise typer.Exit(EXIT_USAGE)
+    return fmt
+
+
+OutputOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically); its extension chooses the format.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def report(
+    profile: Annotated[
+        str,
+        typer.Argument(help="Profile file (YAML, JSON, JSONL), - for stdin; PATH#N for the Nth."),
+    ],
+    output: OutputOption = None,
+    fmt: Annotated[
+        Optional[ReportFormat],  # noqa: UP045
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: from -o, else terminal).",
+            show_default=False,
+        ),
+    ] = None,
+    rubric: RubricOption = None,
+) -> None:
+    """The full report of one profile: verdict, ladder, 1.0/2.0, dimensions, steps, evidence."""
+    from retail_stage.render.report import print_report, render_report
+    from retail_stage.render.report_data import build_report
+
+    chosen = _file_format(fmt, output, ReportFormat, "html|svg|txt|md|json")
+    compiled = _compiled(rubric)
+    result = _one_result(profile, compiled)
+    for warning in result.warnings:
+        _err(warning)
+    if chosen is ReportFormat.TERMINAL:
+        print_report(build_report(result, compiled.rubric))
+        return
+    _write_text(output, render_report(result, compiled.rubric, chosen))
+
+
+@app.command()
+def compare(
+    old: Annotated[str, typer.Argument(help="The earlier assessment (PATH or PATH#N).")],
+    new: Annotated[str, typer.Argument(help="The later assessment of the same company.")],
+    output: OutputOption = None,
+    fmt: Annotated[
+        Optional[CompareFormat],  # noqa: UP045
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: from -o, else terminal).",
+            show_default=False,
+        ),
+    ] = None,
+    rubric: RubricOption = None,
+) -> None:
+    """Progress between two assessments: stage, label, index, what changed, next steps."""
+    from retail_stage.compare import compare as compare_results
+    from retail_stage.render.report_compare import (
+        comparison_json,
+        comparison_markdown,
+        print_comparison,
+    )
+
+    chosen = _file_format(fmt, output, CompareFormat, "json|md")
+    compiled = _compiled(rubric)
+    before, after = _one_result(old, compiled), _one_result(new, compiled)
+    comparison = compare_results(before, after, compiled.rubric)
+    for warning in comparison.warnings:
+        _err(f"warning: {warning}")
+    if chosen is CompareFormat.TERMINAL:
+        print_comparison(comparison, compiled.rubric)
+    elif chosen is CompareFormat.JSON:
+        _write_text(output, comparison_json(comparison, compiled.rubric))
+    else:
+        _write_text(output, comparison_markdown(comparison, compiled.rubric))
 
 
 # --- rubric show and diff -------------------------------------------------------------------

@@ -121,6 +121,7 @@ class Result:
         "_compiled",
         "_dimension_scores",
         "_gates_failed",
+        "answers",
         "company",
         "coverage",
         "focus_supply",
@@ -164,6 +165,7 @@ class Result:
         scores: list[float | None],
         notes: Mapping[str, str],
         warnings: tuple[str, ...] = (),
+        answers: Mapping[str, Any] | None = None,
     ) -> None:
         self.source = source
         self.company = company
@@ -187,6 +189,8 @@ class Result:
         """Each indicator's score in rubric order: None unknown, NOT_APPLICABLE for n/a."""
         self.notes = notes
         self.warnings = warnings
+        self.answers: Mapping[str, Any] = answers if answers is not None else {}
+        """The answers as written in the profile (for reports; not part of to_dict)."""
 
     def __repr__(self) -> str:
         return f"Result(source={self.source!r}, stage={self.stage!r}, label={self.label!r})"
@@ -613,6 +617,7 @@ def evaluate(
     company: Mapping[str, Any] | None = None,
     notes: Mapping[str, str] | None = None,
     warnings: tuple[str, ...] = (),
+    answers: Mapping[str, Any] | None = None,
 ) -> Result:
     """Every number of DESIGN §1 from each indicator's score."""
     rubric = compiled.rubric
@@ -696,6 +701,7 @@ def evaluate(
         scores=scores,
         notes=notes or {},
         warnings=warnings,
+        answers=answers,
     )
 
 
@@ -753,5 +759,11 @@ def score_answers(
     """Check raw answers against the rubric and score them; raises AnswerError."""
     scores, notes = read_answers(compiled, answers)
     return evaluate(
-        compiled, scores, source=source, company=company, notes=notes, warnings=warnings
+        compiled,
+        scores,
+        source=source,
+        company=company,
+        notes=notes,
+        warnings=warnings,
+        answers=answers,
     )

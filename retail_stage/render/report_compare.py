@@ -1,0 +1,405 @@
+"""`compare`: progress between two assessments, in the terminal, as JSON and as Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from retail_stage.compare import (
+    CHANGED,
+    IMPROVED,
+    REGRESSED,
+    Change,
+    Comparison,
+    IndicatorChange,
+    StageChange,
+)
+from retail_stage.render.report import (
+    LABEL_NAMES,
+    heading,
+    plain_console,
+    steps_table,
+)
+from retail_stage.render.report_data import NOT_APPLICABLE, build_report, describe_answer
+from retail_stage.render.report_json import report_dict, safe_json
+from retail_stage.render.report_markdown import md, points
+from retail_stage.render.text import literal
+
+if TYPE_CHECKING:
+    from retail_stage.rubric import Indicator, Rubric
+
+
+def _pts(change: Change) -> str:
+    delta = change.delta
+    if delta is None:
+        return "—"
+    return "±0" if abs(delta) < 5e-5 else f"{delta * 100:+.1f} pts"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _score(score: float | None) -> str:
+    if score is None:
+        return "unknown"
+    return "n/a" if score == NOT_APPLICABLE else f"{score:.2f}"
+
+
+def _answer(ind: Indicator, value: Any, score: float | None) -> str:
+    return describe_answer(ind, value, score).text
+
+
+def _names(rubric: Rubric) -> dict[str, str]:
+    return {rubric.baseline.id: rubric.baseline.name} | {s.id: s.name for s in rubric.stages}
+
+
+def _met(stage: StageChange) -> str:
+    return {(False, True): "newly met", (True, False): "no longer met"}.get(
+        (stage.met_before, stage.met_after), "met" if stage.met_after else "not met"
+    )
+
+
+def _label_move(before: str, after: str) -> str:
+    if before == after:
+        return "same label"
+    return "▲ up" if after > before else "▼ down"
+
+
+def _move_words(move: int) -> str:
+    if move == 0:
+        return "same stage"
+    rungs = f"{abs(move)} rung{'s' * (abs(move) != 1)}"
+    return f"▲ {rungs} up" if move > 0 else f"▼ {rungs} down"
+
+
+def _indicators(comparison: Comparison, rubric: Rubric) -> dict[str, Indicator]:
+    return {ind.id: ind for ind in rubric.indicators}
+
+
+# --- terminal -------------------------------------------------------------------------------
+
+
+def _summary(comparison: Comparison, rubric: Rubric) -> Panel:
+    old, new = comparison.old, comparison.new
+    names = _names(rubric)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bright_black", no_wrap=True)
+    grid.add_column()
+    grid.add_column()
+    grid.add_column()
+    arrow = Text("→", style="bright_black")
+    grid.add_row(
+        Text("Assessed"),
+        literal(str(old.company.get("assessed_on") or "—")),
+        arrow,
+        literal(str(new.company.get("assessed_on") or "—")),
+    )
+    move = comparison.stage_move
+    stage_after = literal(names[new.stage], "bold")
+    stage_after.append(
+        f"  {_move_words(move)}", style="green" if move > 0 else ("red" if move < 0 else "")
+    )
+    grid.add_row(Text("Stage"), literal(names[old.stage]), arrow, stage_after)
+    label_after = Text(LABEL_NAMES.get(new.label, new.label), style="bold")
+    if new.label != old.label:
+        up = new.label > old.label
+        label_after.append("  ▲ up" if up else "  ▼ down", style="green" if up else "red")
+    grid.add_row(Text("Label"), Text(LABEL_NAMES.get(old.label, old.label)), arrow, label_after)
+    delta = comparison.index.delta or 0.0
+    index_after = Text(f"{new.index:.2f}", style="bold")
+    index_after.append(f"  ({delta:+.2f})", style="green" if delta > 0 else "red" if delta else "")
+    grid.add_row(Text("Index"), Text(f"{old.index:.2f}"), arrow, index_after)
+    grid.add_row(
+        Text("Coverage"),
+        Text(_pct(old.coverage)),
+        arrow,
+        Text(f"{_pct(new.coverage)}  ({_pts(comparison.coverage)})"),
+    )
+    body: list[RenderableType] = [grid]
+    for warning in comparison.warnings:
+        body.append(literal(f"⚠ {warning}", "yellow"))
+    title = Text("Progress: ", style="bold")
+    title.append_text(literal(str(new.company.get("name") or ""), "bold"))
+    return Panel(Group(*body), title=title, title_align="left")
+
+
+def _changes_table(rows: list[tuple[str, Change, str]], extra: str = "") -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column(Text(""))
+    table.add_column(Text("Before"), justify="right", no_wrap=True)
+    table.add_column(Text("After"), justify="right", no_wrap=True)
+    table.add_column(Text("Change"), justify="right", no_wrap=True)
+    table.add_column(Text(extra), no_wrap=True)
+    for name, change, note in rows:
+        delta = change.delta or 0.0
+        style = "green" if delta > 0 else ("red" if delta < 0 else "bright_black")
+        table.add_row(
+            literal(name),
+            Text(_pct(change.before)),
+            Text(_pct(change.after)),
+            Text(_pts(change), style=style),
+            Text(note),
+        )
+    return table
+
+
+def _indicator_rows(
+    changes: tuple[IndicatorChange, ...], indicators: dict[str, Indicator]
+) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for change in changes:
+        ind = indicators[change.id]
+        body = Table.grid(padding=(0, 1))
+        body.add_column(no_wrap=True, style="bright_black")
+        body.add_column(ratio=1)
+        body.add_row(
+            Text("before"),
+            literal(
+                f"{_answer(ind, change.answer_before, change.score_before)} "
+                f"({_score(change.score_before)})"
+            ),
+        )
+        body.add_row(
+            Text("after"),
+            literal(
+                f"{_answer(ind, change.answer_after, change.score_after)} "
+                f"({_score(change.score_after)})",
+                "bold",
+            ),
+        )
+        mark = {IMPROVED: ("▲", "green"), REGRESSED: ("▼", "red")}.get(
+            change.direction, ("•", "bright_black")
+        )
+        question = literal(ind.question)
+        question.append("\n")
+        question.append_text(literal(ind.id, "bright_black"))
+        table.add_row(Text(mark[0], style=mark[1]), Group(question, body))
+    return table
+
+
+def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableType]:
+    """The comparison's sections in order, as rich renderables."""
+    yield _summary(comparison, rubric)
+    names = _names(rubric)
+    stage_rows = []
+    for stage in comparison.stages:
+        stage_rows.append((names[stage.id], stage.attainment, _met(stage)))
+    yield Group(heading("Stages (attainment)"), _changes_table(stage_rows, "Now"), Text(""))
+    focus = [
+        ("Traffic focus", comparison.focus_traffic, ""),
+        ("Supply focus", comparison.focus_supply, f"2.0 at {_pct(rubric.label.threshold)}"),
+    ]
+    yield Group(heading("1.0 or 2.0 (focus)"), _changes_table(focus), Text(""))
+    dim_names = {d.id: d.name for d in rubric.dimensions}
+    dims = [(dim_names[c.id], c, "") for c in comparison.dimensions]
+    yield Group(heading("Dimensions"), _changes_table(dims), Text(""))
+    indicators = _indicators(comparison, rubric)
+    for direction, title in (
+        (IMPROVED, "Improved"),
+        (REGRESSED, "Regressed"),
+        (CHANGED, "Changed without a score change"),
+    ):
+        rows = comparison.by_direction(direction)
+        if direction == CHANGED and not rows:
+            continue
+        body: RenderableType = (
+            _indicator_rows(rows, indicators) if rows else Text("none", style="bright_black")
+        )
+        yield Group(heading(f"{title} ({len(rows)})"), body, Text(""))
+    report = build_report(comparison.new, rubric)
+    if report.next_stage is None:
+        yield Group(
+            heading("Next steps now"),
+            literal(f"{report.stage_name} is the top of the ladder: there is no next stage."),
+        )
+    else:
+        chosen = sum(1 for m in report.steps if m.in_smallest_set)
+        yield Group(
+            heading(f"Next steps now: to reach {report.next_stage.name}"),
+            steps_table(report.steps, numbered=True, rest_from=chosen),
+        )
+
+
+def print_comparison(
+    comparison: Comparison, rubric: Rubric, console: Console | None = None
+) -> None:
+    """Print the comparison at the terminal's width."""
+    console = console or plain_console()
+    for part in renderables(comparison, rubric):
+        console.print(part)
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _change(change: Change) -> dict[str, Any]:
+    return {"before": change.before, "after": change.after, "delta": change.delta}
+
+
+def _side(result: Any) -> dict[str, Any]:
+    return {
+        "source": result.source,
+        "company": dict(result.company),
+        "stage": result.stage,
+        "label": result.label,
+        "index": result.index,
+        "coverage": result.coverage,
+    }
+
+
+def comparison_dict(comparison: Comparison, rubric: Rubric) -> dict[str, Any]:
+    """The comparison as plain data (the JSON output)."""
+    indicators = _indicators(comparison, rubric)
+    new_report = report_dict(build_report(comparison.new, rubric))["report"]
+    return {
+        "old": _side(comparison.old),
+        "new": _side(comparison.new),
+        "warnings": list(comparison.warnings),
+        "stage_move": comparison.stage_move,
+        "index": _change(comparison.index),
+        "coverage": _change(comparison.coverage),
+        "focus": {
+            "traffic": _change(comparison.focus_traffic),
+            "supply": _change(comparison.focus_supply),
+        },
+        "stages": [
+            {
+                "id": s.id,
+                "attainment": _change(s.attainment),
+                "met": {"before": s.met_before, "after": s.met_after},
+            }
+            for s in comparison.stages
+        ],
+        "dimensions": {c.id: _change(c) for c in comparison.dimensions},
+        "indicators": [
+            {
+                "id": c.id,
+                "stage": c.stage,
+                "direction": c.direction,
+                "score": {
+                    "before": "n/a" if c.score_before == NOT_APPLICABLE else c.score_before,
+                    "after": "n/a" if c.score_after == NOT_APPLICABLE else c.score_after,
+                },
+                "answer": {"before": c.answer_before, "after": c.answer_after},
+                "answer_text": {
+                    "before": _answer(indicators[c.id], c.answer_before, c.score_before),
+                    "after": _answer(indicators[c.id], c.answer_after, c.score_after),
+                },
+            }
+            for c in comparison.indicators
+        ],
+        "next_steps": {
+            "stage": comparison.new.next_steps.stage,
+            "indicators": new_report["next_steps"],
+        },
+    }
+
+
+def comparison_json(comparison: Comparison, rubric: Rubric) -> str:
+    """The comparison as one indented JSON object."""
+    return safe_json(comparison_dict(comparison, rubric))
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
+    """The comparison as Markdown for wikis and pull requests."""
+    old, new = comparison.old, comparison.new
+    names = _names(rubric)
+    out = [
+        f"# Progress: {md(new.company.get('name') or '')}",
+        "",
+        "| | Before | After | |",
+        "|---|---|---|---|",
+        f"| Assessed | {md(old.company.get('assessed_on') or '—')} | "
+        f"{md(new.company.get('assessed_on') or '—')} | |",
+        f"| Stage | {md(names[old.stage])} | **{md(names[new.stage])}** | "
+        f"{_move_words(comparison.stage_move)} |",
+        f"| Label | {LABEL_NAMES.get(old.label, old.label)} | "
+        f"**{LABEL_NAMES.get(new.label, new.label)}** | {_label_move(old.label, new.label)} |",
+        f"| Index | {old.index:.2f} | **{new.index:.2f}** | {(comparison.index.delta or 0):+.2f} |",
+        f"| Coverage | {_pct(old.coverage)} | {_pct(new.coverage)} | {_pts(comparison.coverage)} |",
+        "",
+    ]
+    out += [f"> ⚠ {md(w)}" for w in comparison.warnings]
+    if comparison.warnings:
+        out.append("")
+
+    def changes(title: str, rows: list[tuple[str, Change, str]], extra: str = "") -> None:
+        wide = bool(extra) or any(note for _, _, note in rows)
+        head, rule = "| | Before | After | Change |", "|---|---:|---:|---:|"
+        out.extend(
+            [f"## {title}", "", head + (f" {extra} |" if wide else ""), rule + "---|" * wide]
+        )
+        for name, c, note in rows:
+            row = f"| {md(name)} | {_pct(c.before)} | {_pct(c.after)} | {_pts(c)} |"
+            out.append(row + (f" {note} |" if wide else ""))
+        out.append("")
+
+    changes(
+        "Stages (attainment)",
+        [(names[s.id], s.attainment, _met(s)) for s in comparison.stages],
+        "Now",
+    )
+    changes(
+        "1.0 or 2.0 (focus)",
+        [
+            ("Traffic focus", comparison.focus_traffic, ""),
+            ("Supply focus", comparison.focus_supply, f"2.0 at {_pct(rubric.label.threshold)}"),
+        ],
+    )
+    dim_names = {d.id: d.name for d in rubric.dimensions}
+    changes("Dimensions", [(dim_names[c.id], c, "") for c in comparison.dimensions])
+    indicators = _indicators(comparison, rubric)
+    for direction, title in (
+        (IMPROVED, "Improved"),
+        (REGRESSED, "Regressed"),
+        (CHANGED, "Changed without a score change"),
+    ):
+        rows = comparison.by_direction(direction)
+        if direction == CHANGED and not rows:
+            continue
+        out += [f"## {title} ({len(rows)})", ""]
+        if not rows:
+            out += ["None.", ""]
+            continue
+        out += ["| Indicator | Before | After |", "|---|---|---|"]
+        for c in rows:
+            ind = indicators[c.id]
+            out.append(
+                f"| {md(ind.question)}<br>`{ind.id}` | "
+                f"{md(_answer(ind, c.answer_before, c.score_before))} ({_score(c.score_before)}) | "
+                f"{md(_answer(ind, c.answer_after, c.score_after))} ({_score(c.score_after)}) |"
+            )
+        out.append("")
+    report = build_report(new, rubric)
+    out += ["## Next steps now", ""]
+    if report.next_stage is None:
+        out.append(f"{md(report.stage_name)} is the top of the ladder: there is no next stage.")
+    else:
+        out += [
+            f"To reach **{md(report.next_stage.name)}** (first the smallest set that meets it, "
+            "then by gain):",
+            "",
+            "| # | Question | Now | Next up | Gain |",
+            "|---:|---|---|---|---:|",
+        ]
+        for n, m in enumerate(report.steps, 1):
+            e = m.evidence
+            star = " ★" if m.in_smallest_set else ""
+            out.append(
+                f"| {n}{star} | {md(e.indicator.question)}<br>`{e.indicator.id}` | "
+                f"{md(e.answer.text)} | {md(e.answer.better or '—')} | {points(m.gain)} |"
+            )
+        out += ["", "★ together these meet the stage."]
+    return "\n".join(out) + "\n"

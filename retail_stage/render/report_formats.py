@@ -1,0 +1,41 @@
+"""The formats of `report` and `compare`, kept free of rich so the CLI can import them cheaply."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+_ALIASES = {"htm": "html", "markdown": "md", "text": "txt"}
+
+
+class ReportFormat(str, enum.Enum):
+    """Formats of `report`; every one but terminal can be written to a file."""
+
+    TERMINAL = "terminal"
+    HTML = "html"
+    SVG = "svg"
+    TXT = "txt"
+    MD = "md"
+    JSON = "json"
+
+    @classmethod
+    def from_suffix(cls, path: Path) -> ReportFormat | None:
+        """The format a file name asks for (.html, .htm, .svg, .txt, .md, .json), or None."""
+        suffix = path.suffix.lower().lstrip(".")
+        found = _ALIASES.get(suffix, suffix)
+        return next((f for f in cls if f.value == found and f is not cls.TERMINAL), None)
+
+
+class CompareFormat(str, enum.Enum):
+    """Formats of `compare`."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+    MD = "md"
+
+    @classmethod
+    def from_suffix(cls, path: Path) -> CompareFormat | None:
+        """The format a file name asks for (.json, .md), or None."""
+        suffix = path.suffix.lower().lstrip(".")
+        found = _ALIASES.get(suffix, suffix)
+        return next((f for f in cls if f.value == found and f is not cls.TERMINAL), None)
