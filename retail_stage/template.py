@@ -14,6 +14,9 @@ from retail_stage.rubric import Indicator, NumberAnswer, Rubric
 WIDTH = 100
 """Comment lines are wrapped to this many characters."""
 
+NUMBER_WIDTH = 4
+"""Room for a question's number (`12. `), so its details line up under its text."""
+
 
 def _comment(text: str, indent: str, first: str = "", rest: str = "") -> list[str]:
     """`text` as YAML comment lines: `first` before the first line, `rest` before the others."""
@@ -32,26 +35,28 @@ def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
     from retail_stage.questionnaire import options_of
 
     answer = ind.answer
-    indent = "    "
+    indent, pad = "  ", " " * NUMBER_WIDTH
     lines: list[str] = []
     if isinstance(answer, NumberAnswer):
         unit = f" {answer.unit}" if answer.unit else ""
         low = "" if answer.min is None else f" from {answer.min:g}"
         high = "" if answer.max is None else f" to {answer.max:g}"
-        lines += _comment(f"Answer: a number{low}{high}{unit}.", indent, "  ", "  ")
+        lines += _comment(f"Answer: a number{low}{high}{unit}.", indent, pad, pad)
     elif answer.kind == "boolean":
-        lines += _comment("Answer: yes or no.", indent, "  ", "  ")
+        lines += _comment("Answer: yes or no.", indent, pad, pad)
     else:
         what = {
             "scale": "one level",
             "choice": "one option",
             "multi": "a list of options, e.g. [a, b], or [] for none",
         }[answer.kind]
-        lines += _comment(f"Answer: {what}:", indent, "  ", "  ")
+        lines += _comment(f"Answer: {what}:", indent, pad, pad)
         options = options_of(ind)
         width = max(len(option_id) for option_id, _ in options)
         for option_id, label in options:
-            lines += _comment(label, indent, f"    {option_id.ljust(width)}  ", " " * (width + 6))
+            lines += _comment(
+                label, indent, f"{pad}  {option_id.ljust(width)}  ", " " * (len(pad) + width + 4)
+            )
     extra = []
     if ind.allow_na:
         extra.append("n/a if it does not apply to the business.")
@@ -63,7 +68,7 @@ def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
             f"otherwise it counts as {ind.if_not_asked}."
         )
     if extra:
-        lines += _comment(" ".join(extra), indent, "  ", "  ")
+        lines += _comment(" ".join(extra), indent, pad, pad)
     return lines
 
 
@@ -104,9 +109,11 @@ def template_text(rubric: Rubric, schema: str) -> str:
             if dimension.description:
                 lines += _comment(dimension.description, "  ")
         lines.append("")
-        lines += _comment(ind.question, "  ", f"{number}. ", " " * len(f"{number}. "))
+        number_text = f"{number}.".ljust(NUMBER_WIDTH)
+        lines += _comment(ind.question, "  ", number_text, " " * NUMBER_WIDTH)
         lines += _accepted(ind, stage_names)
         if ind.help:
-            lines += _comment(ind.help, "    ", "  Help: ", "        ")
+            pad = " " * NUMBER_WIDTH
+            lines += _comment(ind.help, "  ", f"{pad}Help: ", f"{pad}      ")
         lines.append(f"  {ind.id}: unknown")
     return "\n".join(lines) + "\n"

@@ -317,7 +317,10 @@ def test_save_to_a_new_or_empty_file(mini: CompiledRubric, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("company: {name: A}\nanswers:\n  a: 7\n", ":3:6: error: expected yes or no for 'a', got 7"),
+        (
+            "company: {name: A}\nanswers:\n  a: 7\n",
+            ":3:6: error: expected yes or no for 'a', got 7",
+        ),
         ("company: [\n", ":2:1: error: invalid YAML"),
         ("answers: {}\n", ":1:1: error: document: missing required key 'company'"),
         ("company: {name: A}\n---\ncompany: {name: B}\n", ":1:1: error: expected one profile"),
@@ -337,13 +340,14 @@ def test_a_corrupt_resume_file_is_one_line(
 def test_a_missing_resume_file(mini: CompiledRubric, tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         run(mini, [], tmp_path, resume=tmp_path / "gone.yaml")
-    assert str(caught.value) == f"{tmp_path / 'gone.yaml'}: error: cannot read: No such file or directory"
+    assert (
+        str(caught.value)
+        == f"{tmp_path / 'gone.yaml'}: error: cannot read: No such file or directory"
+    )
 
 
-def test_user_text_round_trips_through_the_saved_file(
-    mini: CompiledRubric, tmp_path: Path
-) -> None:
-    name = "Zoë's \"yes\" [bold]shop[/] #1: no"
+def test_user_text_round_trips_through_the_saved_file(mini: CompiledRubric, tmp_path: Path) -> None:
+    name = 'Zoë\'s "yes" [bold]shop[/] #1: no'
     note = "said: 'maybe' — {not} [a] list, yes"
     lines = [name, "no", "null", "y # " + note, "q"]
     run(mini, lines, tmp_path)
