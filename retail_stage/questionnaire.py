@@ -641,11 +641,14 @@ class Questionnaire:
 
         name = ""
         while not name:
-            name = " ".join(self.terminal.read("Company name: ").split())
+            name = " ".join(self.terminal.read("Company name (required): ").split())
             if not name:
                 self.terminal.show(views.problem("a company name is required"))
         company: dict[str, Any] = {"name": name}
-        for key, prompt in (("sector", "Sector (Enter: none): "), ("country", "Country: ")):
+        for key, prompt in (
+            ("sector", "Sector (optional, Enter skips): "),
+            ("country", "Country (optional): "),
+        ):
             value = " ".join(self.terminal.read(prompt).split())
             if value:
                 company[key] = value
@@ -707,6 +710,7 @@ class Questionnaire:
             if isinstance(reply, Answer):
                 assessment.answers[ind.id] = reply.stored()
                 self._save()
+                self.terminal.show(views.saved(describe(ind, reply.stored())))
             self.position = assessment.questions().index(ind) + 1
 
     def _ask(self, ind: Indicator) -> Answer | Command:
@@ -752,7 +756,7 @@ class Questionnaire:
                 f"{self.path}. To continue: {resume_command(self.path, self.rubric_arg)}"
             )
         with contextlib.suppress(OSError):  # a closed terminal (SIGHUP) cannot show it
-            self.terminal.show(views.note(message, style="bold"))
+            self.terminal.show(views.note("\n" + message, style="bold"))
         return Outcome(self.path, None, why, code)
 
     def _cannot_save(self, exc: OSError) -> Outcome:

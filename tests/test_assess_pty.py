@@ -55,7 +55,7 @@ def test_answer_interrupt_resume_and_finish_in_a_terminal(tmp_path: Path) -> Non
 
     child = spawn(["assess"], tmp_path)
     for prompt, line in (
-        ("Company name: ", "Lotus Lane Grocers"),
+        ("Company name (required): ", "Lotus Lane Grocers"),
         ("Sector", ""),
         ("Country", "CN"),
     ):

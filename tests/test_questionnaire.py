@@ -131,8 +131,8 @@ def test_bad_input_back_help_keep_and_skip(mini: CompiledRubric, tmp_path: Path)
     assert "✗ this is the first question" not in out
     assert "Source: “Multi-channel retail refers to enterprises”" in out
     assert "a · counts towards Stage one · weight 2 · focus traffic · a gate" in out
-    assert "Current answer: yes (Enter keeps it)" in out
-    assert "Current answer: unknown (skipped) (Enter keeps it)" in out
+    assert "Current answer (Enter keeps it): yes" in out
+    assert "Current answer (Enter keeps it): unknown (skipped)" in out
     assert outcome.stopped_by == "you typed q"
     assert outcome.exit_code == 0
     saved = yaml.safe_load((tmp_path / "acme.yaml").read_text())
@@ -189,7 +189,7 @@ def test_changing_the_condition_brings_the_follow_up_back(
     assert "Question 3/6 · Dimension one" in out
     assert "Question 4/5 · Dimension two" in out
     assert "Question 3/5 · Dimension one" in out
-    assert "Current answer: none (Enter keeps it)" in out
+    assert "Current answer (Enter keeps it): none" in out
     assert "Question 6/6 · Dimension two" in out
     assert outcome.result is not None
     assert outcome.result.scores[mini.position["f"]] == 1.0
@@ -442,3 +442,23 @@ def test_cli_assess_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["assess", "--save", str(bad)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{bad}: error: file exists and holds the assessment of 'A'")
+
+
+def test_the_readme_screenshot_script_records_a_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    script = DATA.parent.parent / "docs" / "make_assess_svg.py"
+    spec = importlib.util.spec_from_file_location("make_assess_svg", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "OUTPUT", tmp_path / "assess.svg")
+    module.main()
+    svg = (tmp_path / "assess.svg").read_text(encoding="utf-8").replace("&#160;", " ")
+    assert svg.startswith("<svg")
+    assert "Question 35/36 · Organisation" in svg
+    assert "Multi-channel retail" in svg
+    assert "Resuming" not in svg  # the picture starts at the question

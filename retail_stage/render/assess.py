@@ -134,7 +134,7 @@ def question(
     if current is not None:
         parts.append(
             Text.assemble(
-                "Current answer: ", literal(describe(ind, current), "bold"), " (Enter keeps it)"
+                "Current answer (Enter keeps it): ", literal(describe(ind, current), "bold")
             )
         )
     parts.append(Text(_hint(ind, len(options)), style="dim"))
@@ -170,6 +170,11 @@ def problem(reason: str) -> Text:
     return Text.assemble(("✗ ", "bold red"), literal(reason, "red"))
 
 
+def saved(answer: str) -> Text:
+    """The answer as it was understood and saved."""
+    return Text.assemble(("✓ ", "green"), literal(answer, "green"))
+
+
 def note(message: str, style: str = "dim") -> Text:
     """A line about the session (where answers are saved, how to resume)."""
     return literal(message, style)
@@ -183,7 +188,7 @@ def answered(assessment: Assessment, path: str, position: int) -> RenderableType
     table = Table(box=None, padding=(0, 1), header_style="dim", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Question", ratio=3, no_wrap=True, overflow="ellipsis")
-    table.add_column("Answer", ratio=2, overflow="fold")
+    table.add_column("Answer", ratio=2, no_wrap=True, overflow="ellipsis")
     count = 0
     for n, ind in enumerate(questions, start=1):
         if ind.id in assessment.answers:
@@ -328,4 +333,6 @@ def result_view(result: Result, compiled: CompiledRubric, path: str) -> Renderab
         ),
     ]
     title = Text.assemble("Result · ", literal(str(result.company.get("name", ""))))
-    return Panel(Group(*parts), title=title, title_align="left", border_style="green")
+    return Group(
+        Text(), Panel(Group(*parts), title=title, title_align="left", border_style="green")
+    )
