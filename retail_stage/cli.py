@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -201,13 +203,12 @@ def assess(
         raise typer.Exit(EXIT_USAGE)
     compiled = _compiled(rubric)
     console = Console(highlight=False)
-    console.width = min(console.width, 100)  # long lines of question text are hard to read
     stdin = None
     if not sys.stdin.isatty():
         # Undecodable bytes become U+FFFD instead of an error that could repeat forever.
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     flow = Questionnaire(
-        ConsoleTerminal(console, stdin),
+        ConsoleTerminal(console, stdin, max_width=100),
         compiled,
         save=save,
         resume=resume,
@@ -221,6 +222,10 @@ def assess(
     except UsageError as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
+    if outcome.stopped_by == "the terminal closed":
+        # Nobody reads stdout any more: flushing it at exit would only print a traceback.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if outcome.result is not None and report is not None:
         from retail_stage.output import write_atomic
         from retail_stage.render.json import dumps

@@ -499,8 +499,11 @@ class ConsoleTerminal:
     the input is a real terminal, else `readline()` on the stream, echoing what was read so a
     piped session's transcript shows the answers."""
 
-    def __init__(self, console: Console, stdin: TextIO | None = None) -> None:
+    def __init__(
+        self, console: Console, stdin: TextIO | None = None, max_width: int | None = None
+    ) -> None:
         self.console = console
+        self.max_width = max_width
         self.stdin = stdin if stdin is not None else sys.stdin
         self.interactive = stdin is None and sys.stdin.isatty()
         if self.interactive:  # pragma: no cover - exercised by the pseudo-terminal test
@@ -508,7 +511,11 @@ class ConsoleTerminal:
                 import readline  # noqa: F401 - arrow keys and history for input()
 
     def show(self, renderable: RenderableType) -> None:
-        """Print through the console."""
+        """Print through the console, no wider than `max_width` (long lines are hard to read)."""
+        if self.max_width is not None:
+            from rich.constrain import Constrain
+
+            renderable = Constrain(renderable, self.max_width)
         self.console.print(renderable)
 
     def read(self, prompt: str) -> str:
@@ -580,6 +587,12 @@ class _Quit(Exception):
     pass
 
 
+class _SaveFailed(Exception):
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 PROMPT = "› "
 
 
@@ -628,8 +641,10 @@ class Questionnaire:
                 stopped_by, code = "Ctrl-C", 128 + signal.SIGINT
             except Interrupted as exc:
                 stopped_by, code = signal.Signals(exc.signum).name, 128 + exc.signum
-            except OSError as exc:
-                return self._cannot_save(exc)
+            except _SaveFailed as exc:
+                return self._cannot_save(exc.error)
+            except OSError:  # the terminal went away: a closed pipe, a hung-up line
+                stopped_by, code = "the terminal closed", 1
         return self._stopped(stopped_by, code)
 
     def _shown_path(self) -> str:
@@ -681,7 +696,10 @@ class Questionnaire:
 
         assert self.assessment is not None
         assert self.path is not None
-        write_atomic(self.path, profile_text(self.assessment, self.path, self.rubric_arg))
+        try:
+            write_atomic(self.path, profile_text(self.assessment, self.path, self.rubric_arg))
+        except OSError as exc:
+            raise _SaveFailed(exc) from None
 
     def _ask_all(self) -> None:
         from retail_stage.render import assess as views
@@ -748,7 +766,7 @@ class Questionnaire:
         if self.assessment is None or self.path is None:
             message = f"Stopped ({why}) before the first answer: nothing was saved."
         else:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(_SaveFailed):
                 self._save()  # the interruption may have hit the last write
             answered = len(self.assessment.answers)
             message = (

@@ -462,3 +462,27 @@ def test_the_readme_screenshot_script_records_a_session(
     assert "Question 35/36 · Organisation" in svg
     assert "Multi-channel retail" in svg
     assert "Resuming" not in svg  # the picture starts at the question
+
+
+def test_a_closed_output_stops_and_keeps_the_answers(mini: CompiledRubric, tmp_path: Path) -> None:
+    class ClosedAfter(Scripted):
+        def show(self, renderable: object) -> None:
+            if self.reads >= 5:
+                raise BrokenPipeError(32, "Broken pipe")
+            super().show(renderable)  # type: ignore[arg-type]
+
+    terminal = ClosedAfter(["Acme", "", "", "y", "2", "1"])
+    flow = Questionnaire(terminal, mini, folder=tmp_path, today=lambda: TODAY)
+    outcome = flow.run()
+    assert (outcome.stopped_by, outcome.exit_code) == ("the terminal closed", 1)
+    saved = yaml.safe_load((tmp_path / "acme.yaml").read_text())
+    assert saved["answers"] == {"a": True, "b": "some"}
+
+
+def test_output_is_no_wider_than_asked(mini: CompiledRubric, tmp_path: Path) -> None:
+    terminal = Scripted(["Acme", "", "", "q"])
+    terminal.max_width = 60
+    Questionnaire(terminal, mini, folder=tmp_path, today=lambda: TODAY).run()
+    lines = terminal.out.getvalue().splitlines()
+    assert max(len(line) for line in lines) == 60
+    assert "Question 1/6 · Dimension one ───" in terminal.out.getvalue()
