@@ -234,32 +234,28 @@ def _number(answer: NumberAnswer, body: str) -> int | float | Invalid:
     return int(number) if number.is_integer() else number
 
 
+def _bare(stored: Any) -> Any:
+    return stored.get("value") if isinstance(stored, dict) else stored
+
+
 def describe(ind: Indicator, stored: Any) -> str:
     """A saved answer in words: labels instead of ids, the unit of a number, the note."""
-    value, note = (
-        (stored.get("value"), stored.get("note"))
-        if isinstance(stored, dict)
-        else (
-            stored,
-            None,
-        )
-    )
+    value = _bare(stored)
+    note = stored.get("note") if isinstance(stored, dict) else None
+    word = value.strip().lower() if isinstance(value, str) else None
     labels = dict(options_of(ind))
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("unknown", "?", "")):
+    if value is None or word in ("unknown", "?", ""):
         text = "unknown (skipped)"
-    elif isinstance(value, str) and value.strip().lower() in _NA:
+    elif word in _NA:
         text = "n/a"
-    elif isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, (int, float)):
-        unit = getattr(ind.answer, "unit", "")
-        text = f"{value:g}{' ' + unit if unit else ''}"
+    elif isinstance(ind.answer, BooleanAnswer):
+        text = "yes" if value is True or word in _YES else "no"
+    elif isinstance(value, (int, float)) and isinstance(ind.answer, NumberAnswer):
+        text = f"{value:g} {ind.answer.unit}".rstrip()
     elif isinstance(value, list):
         text = "; ".join(labels.get(str(v), str(v)) for v in value) or "none"
     else:
         text = labels.get(str(value), str(value))
-        if isinstance(ind.answer, BooleanAnswer):
-            text = "yes" if str(value).strip().lower() in _YES else "no"
     return f"{text}  # {note}" if note else text
 
 
@@ -288,10 +284,6 @@ def question_order(rubric: Rubric) -> tuple[Indicator, ...]:
         else:
             place(ind)
     return tuple(result)
-
-
-def _bare(stored: Any) -> Any:
-    return stored.get("value") if isinstance(stored, dict) else stored
 
 
 def applies(compiled: CompiledRubric, ind: Indicator, answers: Mapping[str, Any]) -> bool:
@@ -460,8 +452,9 @@ def _company_in(path: Path) -> str | None:
     return str(name) if name else None
 
 
-def load_resume(path: Path, compiled: CompiledRubric) -> Assessment:
-    """The assessment saved in `path`, checked like `score` checks it; raises SourceError."""
+def load_resume(path: Path, compiled: CompiledRubric) -> tuple[Assessment, tuple[str, ...]]:
+    """The assessment saved in `path`, checked like `score` checks it, and its warnings (a
+    different rubric version); raises SourceError."""
     from retail_stage.loading import Failure, documents_from_text, score_document
     from retail_stage.sources import Problem, SourceError, decode
 
@@ -476,9 +469,9 @@ def load_resume(path: Path, compiled: CompiledRubric) -> Assessment:
     (document,) = documents
     if isinstance(document, Failure):  # pragma: no cover - only JSONL input yields failures
         raise SourceError(document.problems)
-    score_document(compiled, document)  # raises SourceError with the line to fix
+    warnings = score_document(compiled, document).warnings  # SourceError: the line to fix
     company = {k: v for k, v in document.data["company"].items() if v is not None}
-    return Assessment(compiled, company, dict(document.data.get("answers") or {}))
+    return Assessment(compiled, company, dict(document.data.get("answers") or {})), warnings
 
 
 # --- the terminal -------------------------------------------------------------------------------
@@ -605,7 +598,7 @@ class Questionnaire:
     save: Path | None = None
     resume: Path | None = None
     rubric_arg: str | None = None
-    folder: Path = field(default_factory=lambda: Path())
+    folder: Path = field(default_factory=Path)
     today: Callable[[], dt.date] = dt.date.today
     assessment: Assessment | None = None
     path: Path | None = None
@@ -616,8 +609,9 @@ class Questionnaire:
         UsageError for a --save file that would overwrite another assessment."""
         from retail_stage.render import assess as views
 
+        warnings: tuple[str, ...] = ()
         if self.resume is not None:
-            self.assessment = load_resume(self.resume, self.compiled)
+            self.assessment, warnings = load_resume(self.resume, self.compiled)
             self.path = self.resume
         elif self.save is not None:
             check_save_target(self.save)
@@ -625,6 +619,8 @@ class Questionnaire:
         with _signals_interrupt():
             try:
                 self.terminal.show(views.intro(self.compiled.rubric, self.resume is not None))
+                for warning in warnings:
+                    self.terminal.show(views.note(warning, style="yellow"))
                 if self.assessment is None:
                     self._start()
                 else:
@@ -672,8 +668,12 @@ class Questionnaire:
         if self.save is not None:
             self.path = self.save
         else:
-            self.path = claim_save_path(self.folder, name)
             wanted = self.folder / f"{slug(name)}.yaml"
+            try:
+                self.path = claim_save_path(self.folder, name)
+            except OSError as exc:
+                self.path = wanted
+                raise _SaveFailed(exc) from None
             if self.path != wanted:
                 self.terminal.show(
                     views.note(

@@ -486,3 +486,31 @@ def test_output_is_no_wider_than_asked(mini: CompiledRubric, tmp_path: Path) -> 
     lines = terminal.out.getvalue().splitlines()
     assert max(len(line) for line in lines) == 60
     assert "Question 1/6 · Dimension one ───" in terminal.out.getvalue()
+
+
+def test_an_unwritable_folder_prints_the_answers(
+    mini: CompiledRubric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retail_stage.questionnaire as questionnaire
+
+    def refuse(folder: Path, name: str) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(questionnaire, "claim_save_path", refuse)
+    outcome, out = run(mini, ["Acme", "", ""], tmp_path)
+    assert (outcome.stopped_by, outcome.exit_code) == ("cannot save", 1)
+    assert "✗ cannot save to acme.yaml: Permission denied" in " ".join(out.split())
+    assert "company:\n  name: Acme\n" in out
+
+
+def test_resuming_a_file_of_another_rubric_version_warns(
+    mini: CompiledRubric, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text("rubric: {id: mini, version: '1'}\ncompany: {name: Old}\nanswers: {a: yes}\n")
+    _, out = run(mini, ["q"], tmp_path, resume=path)
+    assert (
+        f"{path}:1:29: warning: profile was answered for version 1 of 'mini'; scored with "
+        "version 2" in " ".join(out.split())
+    )
+    assert "Continuing at question 2/6." in out
