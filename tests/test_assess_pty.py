@@ -61,9 +61,11 @@ def test_answer_interrupt_resume_and_finish_in_a_terminal(tmp_path: Path) -> Non
     ):
         child.expect_exact(prompt)
         child.sendline(line)
-    for line in lines[:10]:
+    for number, line in enumerate(lines[:10], start=1):
+        child.expect_exact(f"Question {number}/36 · ")
         child.expect_exact(PROMPT)
         child.sendline(line)
+    child.expect_exact("Question 11/36 · ")
     child.expect_exact(PROMPT)
     child.sendintr()  # Ctrl-C at question 11
     child.expect(pexpect.EOF)
@@ -82,11 +84,11 @@ def test_answer_interrupt_resume_and_finish_in_a_terminal(tmp_path: Path) -> Non
 
     child = spawn(["assess", "--resume", saved.name], tmp_path)
     child.expect_exact("Continuing at question 11/36.")
-    transcript = [ANSI.sub("", child.before)]
-    for line in lines[10:]:
+    for number, line in enumerate(lines[10:], start=11):
+        child.expect_exact(f"Question {number}/36 · ")
         child.expect_exact(PROMPT)
-        transcript.append(ANSI.sub("", child.before))
         child.sendline(line)
+    last_header = ANSI.sub("", child.before)
     child.expect(pexpect.EOF)  # the result, then the end: no further prompt
     child.close()
     assert child.exitstatus == 0
@@ -94,7 +96,7 @@ def test_answer_interrupt_resume_and_finish_in_a_terminal(tmp_path: Path) -> Non
     assert "\x1b[" in raw  # a real terminal gets colour
     result_text = ANSI.sub("", raw)
     assert PROMPT not in result_text.split("Result · Lotus Lane Grocers")[1]
-    assert "Question 36/36 · Organisation" in "".join(transcript)
+    assert last_header.startswith("Organisation ")
 
     scored = subprocess.run(
         [sys.executable, "-m", "retail_stage", "score", saved.name, "--format", "json"],
