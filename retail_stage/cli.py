@@ -230,7 +230,11 @@ def assess(
         from retail_stage.output import write_atomic
         from retail_stage.render.json import dumps
 
-        write_atomic(report, dumps(outcome.result) + "\n")
+        try:
+            write_atomic(report, dumps(outcome.result) + "\n")
+        except OSError as exc:
+            _err(f"{report}: error: cannot write the report: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_INVALID) from None
         console.print(f"Report written to {report}", markup=False)
     raise typer.Exit(outcome.exit_code)
 

@@ -49,6 +49,7 @@ NOT_APPLICABLE = "n/a"
 """How a question that does not apply to the business is saved (only where the rubric allows)."""
 
 RESUME_COMMAND = "retail-stage assess --resume"
+"""The start of the command line that continues a saved assessment."""
 
 _YES = frozenset({"y", "yes", "true"})
 _NO = frozenset({"n", "no", "false"})
@@ -587,6 +588,7 @@ class _SaveFailed(Exception):
 
 
 PROMPT = "› "
+"""What a question's input line starts with."""
 
 
 @dataclass

@@ -514,3 +514,15 @@ def test_resuming_a_file_of_another_rubric_version_warns(
         "version 2" in " ".join(out.split())
     )
     assert "Continuing at question 2/6." in out
+
+
+def test_cli_assess_report_into_a_missing_folder(tmp_path: Path) -> None:
+    report = tmp_path / "no" / "r.json"
+    result = runner.invoke(
+        app,
+        ["assess", "--rubric", MINI, "--save", str(tmp_path / "a.yaml"), "--report", str(report)],
+        input="Acme\n\n\n" + "\n".join(ALL_ANSWERS) + "\n",
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{report}: error: cannot write the report: ")
+    assert yaml.safe_load((tmp_path / "a.yaml").read_text())["answers"]["f"] is True

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from retail_stage.rubric import Indicator, Rubric
 
 BAR_WIDTH = 12
+"""Characters of a stage's attainment bar; the threshold is marked inside it."""
 
 
 def _join(*parts: Text | str, sep: str = "") -> Text:
