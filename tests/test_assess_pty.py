@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,26 @@ def test_answer_interrupt_resume_and_finish_in_a_terminal(tmp_path: Path) -> Non
     expected = yaml.safe_load(example.read_text(encoding="utf-8"))
     assert yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"] == expected["answers"]
     assert record["stage"] == "omni_channel"  # as the example's `# expect:` line says
+
+
+def test_a_closed_terminal_keeps_every_answer(tmp_path: Path) -> None:
+    child = spawn(["assess", "--save", "hung.yaml"], tmp_path)
+    for prompt, line in (("Company name (required): ", "Hung Up"), ("Sector", ""), ("Country", "")):
+        child.expect_exact(prompt)
+        child.sendline(line)
+    for number, line in ((1, "y"), (2, "stores,web-shop # two")):
+        child.expect_exact(f"Question {number}/36 · ")
+        child.expect_exact(PROMPT)
+        child.sendline(line)
+    child.expect_exact("Question 3/36 · ")
+    child.expect_exact(PROMPT)
+    child.kill(signal.SIGHUP)  # what the terminal sends when its window is closed
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 129
+    assert "Traceback" not in child.before
+    saved = yaml.safe_load((tmp_path / "hung.yaml").read_text(encoding="utf-8"))
+    assert saved["answers"] == {
+        "mc_two_complete_channels": True,
+        "mc_channel_types": {"value": ["stores", "web-shop"], "note": "two"},
+    }
