@@ -397,6 +397,8 @@ def profile_text(assessment: Assessment, path: Path, rubric_arg: str | None = No
         else f"{answered} of {len(questions)} questions answered; "
         f"continue with: {resume_command(path, rubric_arg)}"
     )
+    # A line break in a file name must not end the comment and start YAML.
+    progress = re.sub(r"[\x00-\x1f\x7f]", "?", progress)
     return (
         f"# yaml-language-server: $schema={schema_reference(path.parent)}\n"
         f"# Saved by retail-stage assess: {progress}\n" + dump_yaml(assessment.profile())

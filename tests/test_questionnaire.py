@@ -526,3 +526,14 @@ def test_cli_assess_report_into_a_missing_folder(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{report}: error: cannot write the report: ")
     assert yaml.safe_load((tmp_path / "a.yaml").read_text())["answers"]["f"] is True
+
+
+def test_a_line_break_in_the_file_name_stays_in_the_comment(
+    mini: CompiledRubric, tmp_path: Path
+) -> None:
+    target = tmp_path / "odd\nname.yaml"
+    outcome, _ = run(mini, ["Acme", "", "", "y", "q"], tmp_path, save=target)
+    assert outcome.path == target
+    text = target.read_text()
+    assert "--resume '" in text.splitlines()[1]
+    assert score_file(mini, target).scores[0] == 1.0
