@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -164,32 +162,37 @@ def rubric_schema(
 # --- assess and template (questionnaire) ---------------------------------------------------
 
 
-def _optional_path(flag: str, help_text: str) -> Any:
-    return typer.Option(flag, help=help_text, show_default=False)
-
-
 @app.command()
 def assess(
     save: Annotated[
         Optional[Path],  # noqa: UP045
-        _optional_path(
+        typer.Option(
             "--save",
-            "Profile file the answers are saved to after every answer (default: a new file "
+            show_default=False,
+            help="Profile file the answers are saved to after every answer (default: a new file "
             "named after the company in this folder). Never overwrites an existing file.",
         ),
     ] = None,
     resume: Annotated[
         Optional[Path],  # noqa: UP045
-        _optional_path("--resume", "Continue the assessment saved in this file."),
+        typer.Option(
+            "--resume", show_default=False, help="Continue the assessment saved in this file."
+        ),
     ] = None,
     report: Annotated[
         Optional[Path],  # noqa: UP045
-        _optional_path("--report", "At the end, also write the result to this file (JSON)."),
+        typer.Option(
+            "--report",
+            show_default=False,
+            help="At the end, also write the result to this file (JSON).",
+        ),
     ] = None,
     rubric: RubricOption = None,
 ) -> None:
     """Assess a company in the terminal: the rubric's questions, then its stage and label."""
+    import contextlib
     import io
+    import os
 
     from rich.console import Console
 
