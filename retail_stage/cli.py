@@ -205,11 +205,12 @@ def assess(
         )
         raise typer.Exit(EXIT_USAGE)
     compiled = _compiled(rubric)
-    console = Console(highlight=False)
     stdin = None
     if not sys.stdin.isatty():
         # Undecodable bytes become U+FFFD instead of an error that could repeat forever.
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    # Piped answers make a transcript (a log, a test): plain text even when shown in a terminal.
+    console = Console(highlight=False, no_color=stdin is not None)
     flow = Questionnaire(
         ConsoleTerminal(console, stdin, max_width=100),
         compiled,
