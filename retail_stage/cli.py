@@ -195,6 +195,124 @@ def rubric_schema(
 # --- assess and template (questionnaire) ---------------------------------------------------
 
 
+@app.command()
+def assess(
+    save: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--save",
+            show_default=False,
+            help="Profile file the answers are saved to after every answer (default: a new file "
+            "named after the company in this folder). Never overwrites an existing file.",
+        ),
+    ] = None,
+    resume: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--resume", show_default=False, help="Continue the assessment saved in this file."
+        ),
+    ] = None,
+    report: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--report",
+            show_default=False,
+            help="At the end, also write the result to this file (JSON).",
+        ),
+    ] = None,
+    rubric: RubricOption = None,
+) -> None:
+    """Assess a company in the terminal: the rubric's questions, then its stage and label."""
+    import contextlib
+    import io
+    import os
+
+    from rich.console import Console
+
+    from retail_stage.questionnaire import ConsoleTerminal, Questionnaire, UsageError
+    from retail_stage.sources import SourceError
+
+    if save is not None and resume is not None:
+        _err(
+            "error: --save and --resume exclude each other: a resumed assessment stays in its file"
+        )
+        raise typer.Exit(EXIT_USAGE)
+    compiled = _compiled(rubric)
+    stdin = None
+    if not sys.stdin.isatty():
+        # Undecodable bytes become U+FFFD instead of an error that could repeat forever.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    # Piped answers make a transcript (a log, a test): plain text even when shown in a terminal.
+    console = Console(highlight=False, no_color=stdin is not None)
+    flow = Questionnaire(
+        ConsoleTerminal(console, stdin, max_width=100),
+        compiled,
+        save=save,
+        resume=resume,
+        rubric_arg=None if rubric is None else str(rubric),
+    )
+    try:
+        outcome = flow.run()
+    except SourceError as exc:
+        _err(str(exc.first))
+        raise typer.Exit(EXIT_INVALID) from None
+    except UsageError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    if outcome.stopped_by == "the terminal closed":
+        # Nobody reads stdout any more: flushing it at exit would only print a traceback.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if outcome.result is not None and report is not None:
+        from retail_stage.output import write_atomic
+        from retail_stage.render.json import dumps
+
+        try:
+            write_atomic(report, dumps(outcome.result) + "\n")
+        except OSError as exc:
+            _err(f"{report}: error: cannot write the report: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_INVALID) from None
+        console.print(f"Report written to {report}", markup=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def template(
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of stdout.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+    ] = False,
+    rubric: RubricOption = None,
+) -> None:
+    """Write a blank profile: every question as a comment, every answer unknown."""
+    from retail_stage.loading import load_rubric
+    from retail_stage.output import write_atomic
+    from retail_stage.questionnaire import schema_reference
+    from retail_stage.sources import SourceError
+    from retail_stage.template import template_text
+
+    try:
+        loaded = load_rubric(rubric)
+    except SourceError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        raise typer.Exit(EXIT_USAGE) from None
+    folder = Path.cwd() if output is None else output.parent
+    text = template_text(loaded, schema_reference(folder))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists() and not force:
+        _err(f"{output}: error: file exists; choose another name or pass --force")
+        raise typer.Exit(EXIT_USAGE)
+    write_atomic(output, text)
+
+
 # --- report and compare ---------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ can map `score` over a partition of profiles. Every number of a result is define
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -194,6 +195,28 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result(source={self.source!r}, stage={self.stage!r}, label={self.label!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every reported number, every score and note is the same.
+
+        The answers as written are left out: `yes` and `true` are the same answer.
+        """
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.to_dict(), self.scores, dict(self.notes)) == (
+            other.to_dict(),
+            other.scores,
+            dict(other.notes),
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def replace(self, **changes: Any) -> Result:
+        """A copy with some attributes changed (e.g. `source`, `company`)."""
+        copied = copy.copy(self)
+        for name, value in changes.items():
+            setattr(copied, name, value)
+        return copied
 
     @property
     def certain(self) -> bool:
