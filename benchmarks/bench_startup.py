@@ -35,7 +35,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
     python = sys.executable
-    tool = [python, "-m", "retail_stage"]
+    script = Path(python).with_name("retail-stage")
+    # The installed command, as a user runs it; `python -m` where it is not installed.
+    tool = [str(script)] if script.exists() else [python, "-m", "retail_stage"]
     pairs = [
         ("--version", [*tool, "--version"], [python, "-c", "import typer"], 1.2),
         (

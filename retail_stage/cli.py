@@ -629,4 +629,8 @@ def rubric_diff(
 
 def main() -> None:
     """Entry point of the `retail-stage` command."""
+    if sys.argv[1:] == ["--version"]:
+        # Answered before typer builds every command's parser: start-up time is a feature.
+        sys.stdout.write(f"retail-stage {__version__}\n")
+        return
     app()

@@ -1,0 +1,77 @@
+"""Start-up: `--version` and `--help` load no models, renderers, progress bar or questionnaire."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import contextlib, io, json, sys
+sys.argv = ["retail-stage", *json.loads(sys.argv[1])]
+from retail_stage.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main()
+    except SystemExit:
+        pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+OURS = (
+    "retail_stage.rubric",
+    "retail_stage.profile",
+    "retail_stage.engine",
+    "retail_stage.loading",
+    "retail_stage.questionnaire",
+    "rich.progress",
+)
+LIGHT_RENDER = (
+    "retail_stage.render",
+    "retail_stage.render.formats",
+    "retail_stage.render.report_formats",
+)
+
+
+def loaded_by(arguments: list[str]) -> list[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(arguments)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules: list[str] = json.loads(completed.stdout)
+    return modules
+
+
+def heavy(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [
+        m
+        for m in modules
+        if m.startswith(prefixes) or (m.startswith("retail_stage.render") and m not in LIGHT_RENDER)
+    ]
+
+
+@pytest.mark.parametrize("arguments", [["--version"], ["--help"]])
+def test_version_and_help_load_no_pydantic_rich_or_models(arguments: list[str]) -> None:
+    assert heavy(loaded_by(arguments), ("pydantic", "rich", *OURS)) == []
+
+
+@pytest.mark.parametrize("command", ["score", "report", "assess", "rubric"])
+def test_command_help_loads_none_of_our_models_or_renderers(command: str) -> None:
+    # typer itself may load pydantic to describe parameters; our models and renderers stay out.
+    assert heavy(loaded_by([command, "--help"]), OURS) == []
+
+
+def test_version_fast_path_prints_the_version() -> None:
+    from retail_stage import __version__
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "retail_stage", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout == f"retail-stage {__version__}\n"
