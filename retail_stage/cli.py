@@ -59,17 +59,51 @@ def _err(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
-def _compiled(rubric: Path | None):  # type: ignore[no-untyped-def]
-    from retail_stage.engine import compile_rubric
+def _language(lang: str | None) -> str | None:
+    """The language asked for: --lang, else the one of the LANG environment variable."""
+    import os
+
+    from retail_stage.rubric import language_of_locale
+
+    return lang if lang else language_of_locale(os.environ.get("LANG", ""))
+
+
+def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-def]
+    """The rubric at `path` in `lang` (from --lang or LANG); exit 2 when it is invalid."""
     from retail_stage.loading import load_rubric
     from retail_stage.sources import SourceError
 
     try:
-        return compile_rubric(load_rubric(rubric))
+        rubric = load_rubric(path, _language(lang))
     except SourceError as exc:
         for problem in exc.problems:
             _err(str(problem))
         raise typer.Exit(EXIT_USAGE) from None
+    if lang and lang not in rubric.languages:
+        _err(
+            f"error: --lang {lang}: rubric {rubric.id!r} has no {lang!r} texts; it declares "
+            f"{', '.join(rubric.languages)}"
+        )
+        raise typer.Exit(EXIT_USAGE)
+    return rubric
+
+
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--lang",
+        help="Language of the rubric's texts, e.g. en or zh (default: from LANG, then the "
+        "rubric's first language).",
+        show_default=False,
+    ),
+]
+
+
+def _compiled(rubric: Path | None, lang: str | None = None):  # type: ignore[no-untyped-def]
+    """The rubric compiled for scoring, its texts in `lang`; exit 2 when it is invalid."""
+    from retail_stage.engine import compile_rubric
+
+    return compile_rubric(_rubric_in(rubric, lang))
 
 
 @app.command()
@@ -217,10 +251,12 @@ def assess(
         typer.Option(
             "--report",
             show_default=False,
-            help="At the end, also write the result to this file (JSON).",
+            help="At the end, also write the report to this file; its extension chooses the "
+            "format: .html, .svg, .txt, .md or .json.",
         ),
     ] = None,
     rubric: RubricOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Assess a company in the terminal: the rubric's questions, then its stage and label."""
     import contextlib
@@ -237,7 +273,16 @@ def assess(
             "error: --save and --resume exclude each other: a resumed assessment stays in its file"
         )
         raise typer.Exit(EXIT_USAGE)
-    compiled = _compiled(rubric)
+    report_format = None
+    if report is not None:
+        report_format = ReportFormat.from_suffix(report)
+        if report_format is None or report_format is ReportFormat.TERMINAL:
+            _err(
+                f"{report}: error: cannot tell the report format from the name; use .html, "
+                ".svg, .txt, .md or .json"
+            )
+            raise typer.Exit(EXIT_USAGE)
+    compiled = _compiled(rubric, lang)
     stdin = None
     if not sys.stdin.isatty():
         # Undecodable bytes become U+FFFD instead of an error that could repeat forever.
@@ -263,12 +308,12 @@ def assess(
         # Nobody reads stdout any more: flushing it at exit would only print a traceback.
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    if outcome.result is not None and report is not None:
+    if outcome.result is not None and report is not None and report_format is not None:
         from retail_stage.output import write_atomic
-        from retail_stage.render.json import dumps
+        from retail_stage.render.report import render_report
 
         try:
-            write_atomic(report, dumps(outcome.result) + "\n")
+            write_atomic(report, render_report(outcome.result, compiled.rubric, report_format))
         except OSError as exc:
             _err(f"{report}: error: cannot write the report: {exc.strerror or exc}")
             raise typer.Exit(EXIT_INVALID) from None
@@ -288,20 +333,14 @@ def template(
         bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
     ] = False,
     rubric: RubricOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Write a blank profile: every question as a comment, every answer unknown."""
-    from retail_stage.loading import load_rubric
     from retail_stage.output import write_atomic
     from retail_stage.questionnaire import schema_reference
-    from retail_stage.sources import SourceError
     from retail_stage.template import template_text
 
-    try:
-        loaded = load_rubric(rubric)
-    except SourceError as exc:
-        for problem in exc.problems:
-            _err(str(problem))
-        raise typer.Exit(EXIT_USAGE) from None
+    loaded = _rubric_in(rubric, lang)
     folder = Path.cwd() if output is None else output.parent
     text = template_text(loaded, schema_reference(folder))
     if output is None:
@@ -404,13 +443,14 @@ def report(
         ),
     ] = None,
     rubric: RubricOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The full report of one profile: verdict, ladder, 1.0/2.0, dimensions, steps, evidence."""
     from retail_stage.render.report import print_report, render_report
     from retail_stage.render.report_data import build_report
 
     chosen = _file_format(fmt, output, ReportFormat, "html|svg|txt|md|json")
-    compiled = _compiled(rubric)
+    compiled = _compiled(rubric, lang)
     result = _one_result(profile, compiled)
     for warning in result.warnings:
         _err(warning)
@@ -435,6 +475,7 @@ def compare(
         ),
     ] = None,
     rubric: RubricOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Progress between two assessments: stage, label, index, what changed, next steps."""
     from retail_stage.compare import compare as compare_results
@@ -445,7 +486,7 @@ def compare(
     )
 
     chosen = _file_format(fmt, output, CompareFormat, "json|md")
-    compiled = _compiled(rubric)
+    compiled = _compiled(rubric, lang)
     before, after = _one_result(old, compiled), _one_result(new, compiled)
     comparison = compare_results(before, after, compiled.rubric)
     for warning in comparison.warnings:
@@ -459,46 +500,6 @@ def compare(
 
 
 # --- rubric show and diff -------------------------------------------------------------------
-
-
-def _language(lang: str | None) -> str | None:
-    """The language asked for: --lang, else the one of the LANG environment variable."""
-    import os
-
-    from retail_stage.rubric import language_of_locale
-
-    return lang if lang else language_of_locale(os.environ.get("LANG", ""))
-
-
-def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-def]
-    """The rubric at `path` in `lang` (from --lang or LANG); exit 2 when it is invalid."""
-    from retail_stage.loading import load_rubric
-    from retail_stage.sources import SourceError
-
-    try:
-        rubric = load_rubric(path, _language(lang))
-    except SourceError as exc:
-        for problem in exc.problems:
-            _err(str(problem))
-        raise typer.Exit(EXIT_USAGE) from None
-    if lang and lang not in rubric.languages:
-        _err(
-            f"error: --lang {lang}: rubric {rubric.id!r} has no {lang!r} texts; it declares "
-            f"{', '.join(rubric.languages)}"
-        )
-        raise typer.Exit(EXIT_USAGE)
-    return rubric
-
-
-LangOption = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option(
-        "--lang",
-        help="Language of the rubric's texts, e.g. en or zh (default: from LANG, then the "
-        "rubric's first language).",
-        show_default=False,
-    ),
-]
 
 
 class ShowFormat(str, Enum):
