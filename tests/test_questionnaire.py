@@ -536,3 +536,38 @@ def test_a_line_break_in_the_file_name_stays_in_the_comment(
     text = target.read_text()
     assert "--resume '" in text.splitlines()[1]
     assert score_file(mini, target).scores[0] == 1.0
+
+
+def test_cli_assess_report_takes_its_format_from_the_extension(tmp_path: Path) -> None:
+    save, report = tmp_path / "a.yaml", tmp_path / "r.html"
+    result = runner.invoke(
+        app,
+        ["assess", "--rubric", MINI, "--save", str(save), "--report", str(report)],
+        input="Acme <b>\n\n\n" + "\n".join(ALL_ANSWERS) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    html = report.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Acme &lt;b&gt;" in html
+    assert "Acme <b>" not in html
+
+
+def test_cli_assess_refuses_a_report_name_without_a_format(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["assess", "--rubric", MINI, "--report", str(tmp_path / "r.pdf")], input="Acme\n"
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{tmp_path / 'r.pdf'}: error: cannot tell the report format from the name; "
+        "use .html, .svg, .txt, .md or .json\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_assess_in_chinese_asks_the_rubric_in_chinese(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["assess", "--lang", "zh", "--save", str(tmp_path / "a.yaml")], input="Acme\n\n\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Question 1/36 · 渠道" in result.stdout
+    assert "企业是否通过两个或以上完整的渠道销售" in result.stdout
