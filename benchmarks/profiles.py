@@ -80,7 +80,7 @@ def profile_yaml(data: dict[str, Any]) -> str:
     company = data["company"]
     lines = [
         "# yaml-language-server: $schema=../../schemas/profile.schema.json",
-        f"rubric: {{id: {data['rubric']['id']}, version: \"{data['rubric']['version']}\"}}",
+        f'rubric: {{id: {data["rubric"]["id"]}, version: "{data["rubric"]["version"]}"}}',
         "company:",
         *(f"  {key}: {_scalar(value)}" for key, value in company.items()),
         "answers:",
@@ -89,7 +89,7 @@ def profile_yaml(data: dict[str, Any]) -> str:
         if isinstance(value, dict):
             lines.append(f"  {key}:")
             lines.append(f"    value: {_scalar(value['value'])}")
-            lines.append(f"    note: \"{value['note']}\"")
+            lines.append(f'    note: "{value["note"]}"')
         else:
             lines.append(f"  {key}: {_scalar(value)}")
     return "\n".join(lines) + "\n"

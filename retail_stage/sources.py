@@ -116,7 +116,7 @@ class _Builder:
             return [build(item, depth + 1) for item in node.value]
         raise _Refused(_tag_message(tag), node)
 
-    def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
+    def _scalar(self, node: Any, tag: str) -> Any:
         value = node.value
         if tag == _INT:
             # Plain decimals are the common case; YAML 1.1's octal, hex, '_' and base-60 forms
@@ -140,7 +140,7 @@ class _Builder:
                 ) from None
         raise _Refused(_tag_message(tag), node)
 
-    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Any, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[yaml.Node] = []
         build = self.build
