@@ -70,6 +70,36 @@ _KINDS = {_INT: "a number", _FLOAT: "a number", _BOOL: "a yes/no", _NULL: "empty
 _KINDS[_TIMESTAMP] = "a date"
 
 
+_TAG_CACHE_SIZE = 20_000
+_tag_of_plain: dict[str, str] = {}
+
+
+class _FastLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The C composer calls back into Python to tag every scalar: remember the answers.
+
+    A plain scalar's tag depends on its text alone, and profiles repeat the same few hundred
+    texts (keys, option ids, yes/no), so a bounded cache skips PyYAML's regular expressions.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _tag_of_plain.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_tag_of_plain) < _TAG_CACHE_SIZE:
+                    _tag_of_plain[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers: skip the base class's check on every node
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 class _Refused(yaml.constructor.ConstructorError):
     """A document that composes but that we will not turn into data."""
 
@@ -223,7 +253,7 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int = 0) -> Probl
 
 def load_yaml_documents(text: str, path: str) -> list[Any]:
     """Every document of a YAML stream, loaded safely; duplicate keys and bad syntax raise."""
-    loader = _BaseLoader(text)
+    loader = _FastLoader(text)
     builder = _Builder(loader, len(text))
     try:
         documents = []
