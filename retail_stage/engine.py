@@ -359,7 +359,9 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         gate=tuple(ind.gate_score if ind.required else None for ind in inds),
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
-        known_words=tuple(_known_words(ind, scorer) for ind, scorer in zip(inds, scorers)),
+        known_words=tuple(
+            _known_words(ind, scorer) for ind, scorer in zip(inds, scorers, strict=True)
+        ),
         layout=layout,
         of_stage=tuple(
             tuple(n for n in range(len(inds)) if stage_of[n] == k) for k in range(len(stage_pos))
@@ -406,7 +408,7 @@ def read_answers(
         if raw.__class__ is str:
             known = known_words[n].get(raw, missing)
             if known is not missing:
-                scores[n] = known  # type: ignore[assignment]
+                scores[n] = known
                 continue
         if isinstance(raw, dict):
             value, note = _with_note(raw, ("answers", key))
