@@ -65,17 +65,31 @@ def find_inputs(arguments: Iterable[str]) -> Iterator[Input | Failure]:
 
 def _folder_inputs(folder: Path, shown: str) -> Iterator[Input | Failure]:
     found = False
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        kind = KIND_BY_SUFFIX.get(path.suffix.lower())
-        if kind is None or not path.is_file():
-            continue
+    for path in _walk(str(folder)):
         found = True
-        yield Input(str(path), kind)
+        yield Input(path, KIND_BY_SUFFIX[os.path.splitext(path)[1].lower()])
     if not found:
         yield _failure(shown, "folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)")
+
+
+def _walk(folder: str) -> Iterator[str]:
+    """Profile files under `folder`, depth first, names sorted, hidden files and folders skipped.
+
+    The order is that of sorting the paths by their parts, as `sorted(Path.rglob())` would
+    give, without making a Path of every file.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path)
+        elif os.path.splitext(entry.name)[1].lower() in KIND_BY_SUFFIX and entry.is_file():
+            yield entry.path
 
 
 def _failure(source: str, message: str) -> Failure:
@@ -99,7 +113,11 @@ def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, st
     """(text, kind) of an input; raises SourceError when it cannot be read as text."""
     shown = "<stdin>" if item.path == STDIN else item.path
     try:
-        data = sys.stdin.buffer.read() if item.path == STDIN else Path(item.path).read_bytes()
+        if item.path == STDIN:
+            data = sys.stdin.buffer.read()
+        else:
+            with open(item.path, "rb") as stream:
+                data = stream.read()
     except IsADirectoryError:
         raise SourceError(Problem(shown, "is a folder, expected a file")) from None
     except OSError as exc:
@@ -297,48 +315,58 @@ def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]
     run: list[tuple[int, str]] = []
     size = number = 0
     found = False
+
+    def flush() -> Iterator[_Unit]:
+        # Lines read so far go before a failure, so outcomes stay in line order.
+        nonlocal run, size
+        if run:
+            yield _Lines(shown, tuple(run), size)
+            run, size = [], 0
+
     while True:
         try:
             raw = stream.readline(max_bytes + 2)
         except OSError as exc:
+            yield from flush()
             yield _failure(shown, f"cannot read: {exc.strerror or exc}")
             return
         if not raw:
             break
         number += 1
         size += len(raw)
+        found = found or bool(raw.strip())
         if len(raw.rstrip(b"\r\n")) > max_bytes:
             while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
                 raw = stream.readline(1 << 20)
                 size += len(raw)
+            yield from flush()
             yield Failure(
                 f"{shown}:{number}",
                 (Problem(shown, f"line is over the limit of {max_bytes:,} bytes", number, 1),),
             )
             continue
         if b"\x00" in raw:
-            yield Failure(shown, (Problem(shown, "binary file: expected UTF-8 text (JSONL)"),))
+            yield from flush()
+            yield _failure(shown, "binary file: expected UTF-8 text (JSONL)")
             return
         try:
-            line = raw.decode("utf-8").strip()
+            line = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
+            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+            yield from flush()
             yield Failure(
                 f"{shown}:{number}",
-                (Problem(shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", number, 1),),
+                (Problem(shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", number, column),),
             )
             continue
         if number == 1:
             line = line.removeprefix("\ufeff")
-        if not line:
-            continue
-        found = True
-        run.append((number, line))
-        if len(run) >= LINES_PER_TASK:
-            yield _Lines(shown, tuple(run), size)
-            run, size = [], 0
-    if run:
-        yield _Lines(shown, tuple(run), size)
-    elif not found:
+        if line.strip():
+            run.append((number, line))
+            if len(run) >= LINES_PER_TASK:
+                yield from flush()
+    yield from flush()
+    if not found:
         yield _failure(shown, "file is empty: expected a profile")
 
 
@@ -416,15 +444,7 @@ def run_batch(
     `workers` None chooses: one for a small batch, every core for a large one. Whatever the
     number, the outcomes (and so the output) are the same, byte for byte.
     """
-    tasks = _tasks(_units(arguments, input_format, job.max_bytes))
-    if workers is None:
-        first: list[list[_Unit]] = []
-        for task in tasks:
-            first.append(task)
-            if len(first) >= PARALLEL_FROM_TASKS:
-                break
-        workers = default_workers() if len(first) >= PARALLEL_FROM_TASKS else 1
-        tasks = _chain(first, tasks)
+    workers, tasks = plan_workers(_tasks(_units(arguments, input_format, job.max_bytes)), workers)
     if workers <= 1:
         scorer = Scorer(job)
         for task in tasks:
@@ -442,6 +462,21 @@ def run_batch(
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+def plan_workers(
+    tasks: Iterator[list[_Unit]], workers: int | None
+) -> tuple[int, Iterator[list[_Unit]]]:
+    """The number of workers (None: every core once the batch proves large) and the tasks."""
+    if workers is not None:
+        return workers, tasks
+    first: list[list[_Unit]] = []
+    for task in tasks:
+        first.append(task)
+        if len(first) >= PARALLEL_FROM_TASKS:
+            break
+    workers = default_workers() if len(first) >= PARALLEL_FROM_TASKS else 1
+    return workers, _chain(first, tasks)
 
 
 def _chain(first: list[list[_Unit]], rest: Iterator[list[_Unit]]) -> Iterator[list[_Unit]]:

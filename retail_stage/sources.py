@@ -174,6 +174,7 @@ class _Builder:
         result: dict[str, Any] = {}
         merged: list[yaml.Node] = []
         build = self.build
+        scalar = yaml.ScalarNode
         for key_node, value_node in node.value:
             key_tag = key_node.tag
             if key_node.__class__ is not yaml.ScalarNode:
@@ -192,7 +193,12 @@ class _Builder:
             key = key_node.value
             if key in result:
                 raise _Refused(f"duplicate key {key!r}", key_node)
-            result[key] = build(value_node, depth)
+            if value_node.__class__ is scalar and value_node.tag == _STR:
+                # Most values are text: skip a call (build would do exactly this).
+                self.budget -= 1
+                result[key] = value_node.value
+            else:
+                result[key] = build(value_node, depth)
         for source in merged:
             # `<<: *defaults`: keys written here win over merged ones, earlier merges over later.
             sources = source.value if source.__class__ is yaml.SequenceNode else [source]

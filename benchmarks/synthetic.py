@@ -95,27 +95,24 @@ def profile_yaml(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def profiles(count: int, seed: int = 4) -> Iterator[dict[str, Any]]:
+def profiles(count: int, seed: int = 4) -> list[dict[str, Any]]:
     """`count` profiles, the same ones for the same seed."""
     rng = random.Random(seed)
-    for number in range(count):
-        yield profile_data(number, rng)
+    return [profile_data(number, rng) for number in range(count)]
 
 
-def write_yaml_folder(folder: Path, count: int) -> list[Path]:
-    """`count` YAML files, one profile each, in 100 sub-folders like a real export."""
-    paths = []
-    for number, data in enumerate(profiles(count)):
+def write_yaml_folder(folder: Path, batch: list[dict[str, Any]]) -> None:
+    """One YAML file per profile, in 100 sub-folders like a real export."""
+    for number, data in enumerate(batch):
         sub = folder / f"batch-{number % 100:02d}"
         sub.mkdir(parents=True, exist_ok=True)
-        path = sub / f"store-{number:06d}.yaml"
-        path.write_text(profile_yaml(data), encoding="utf-8")
-        paths.append(path)
-    return sorted(paths)
+        (sub / f"store-{number:06d}.yaml").write_text(profile_yaml(data), encoding="utf-8")
 
 
-def write_jsonl(path: Path, count: int) -> None:
-    """`count` profiles, one JSON object a line."""
+def write_jsonl(path: Path, batch: list[dict[str, Any]], count: int) -> None:
+    """`count` profiles, one JSON object a line, cycling through `batch` under new names."""
     with path.open("w", encoding="utf-8") as stream:
-        for data in profiles(count):
-            stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        for number in range(count):
+            data = batch[number % len(batch)]
+            company = {**data["company"], "name": f"Store {number:06d}", "id": f"s-{number:06d}"}
+            stream.write(json.dumps({**data, "company": company}, ensure_ascii=False) + "\n")
