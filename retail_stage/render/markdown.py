@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from retail_stage.render.summary import Portfolio
 
 HEADER = ("Source", "Company", "Stage", "Label", "Index", "Coverage", "Error")
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
