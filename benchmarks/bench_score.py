@@ -26,7 +26,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import profiles, write_jsonl, write_yaml_folder  # noqa: E402
+from synthetic import profiles, write_jsonl, write_yaml_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 

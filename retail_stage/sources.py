@@ -66,6 +66,7 @@ ALIAS_SLACK = 10_000
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _TIMESTAMP, _SEQ, _MAP, _MERGE = (_CORE + t for t in ("timestamp", "seq", "map", "merge"))
+_VALUE = _CORE + "value"
 _KINDS = {_INT: "a number", _FLOAT: "a number", _BOOL: "a yes/no", _NULL: "empty"}
 _KINDS[_TIMESTAMP] = "a date"
 
@@ -88,6 +89,8 @@ class _FastLoader(_BaseLoader):  # type: ignore[valid-type,misc]
             tag = _tag_of_plain.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
+                if tag == _VALUE:
+                    tag = _STR  # a plain '=' is text, not YAML 1.1's unused "value" key
                 if len(_tag_of_plain) < _TAG_CACHE_SIZE:
                     _tag_of_plain[value] = tag
             return tag
