@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
 from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json
@@ -172,18 +172,17 @@ PARALLEL_FROM_TASKS = 8
 """With --workers automatic, a batch of at least this many tasks runs on every core."""
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """What the summary counts of one scored profile."""
+class Tally(NamedTuple):
+    """What the summary counts of one scored profile (a tuple: it crosses processes cheaply)."""
 
     stage: str
     label: str
-    index: float
+    ladder_index: float
+    """The result's index (named so as not to hide tuple.index)."""
     dimensions: tuple[float | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One profile as the writer needs it, already rendered (in a worker, when there are any).
 
     `failure` is the error line of a profile that failed; `tally` is None then. `size` is the
@@ -284,8 +283,7 @@ class Scorer:
 
 def _sized(outcomes: list[Outcome], size: int) -> list[Outcome]:
     if outcomes:
-        last = outcomes[-1]
-        outcomes[-1] = Outcome(last.text, last.failure, last.warnings, last.tally, size)
+        outcomes[-1] = outcomes[-1]._replace(size=size)
     return outcomes
 
 

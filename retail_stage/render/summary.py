@@ -34,7 +34,7 @@ class Portfolio:
             self.invalid += 1
             return
         self.counts[(tally.stage, tally.label)] += 1
-        self.index.append(tally.index)
+        self.index.append(tally.ladder_index)
         for n, value in enumerate(tally.dimensions):
             if value is not None:
                 self.sums[n] += value
