@@ -165,7 +165,7 @@ def score_paths(compiled: CompiledRubric, arguments: Iterable[str]) -> Iterator[
 FILES_PER_TASK = 64
 """Profile files a worker reads and scores per task: enough to make shipping paths cheap."""
 
-LINES_PER_TASK = 400
+LINES_PER_TASK = 200
 """JSONL lines per task; the parent reads lines, workers parse and score them."""
 
 PARALLEL_FROM_TASKS = 8
@@ -456,7 +456,7 @@ def run_batch(
         pending: deque[AsyncResult[list[Outcome]]] = deque()
         for task in tasks:
             pending.append(pool.apply_async(_worker_task, (task,)))
-            if len(pending) >= 3 * workers:
+            if len(pending) >= 2 * workers:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()

@@ -230,15 +230,17 @@ def _multi_scorer(ind: Indicator, answer: MultiAnswer) -> Scorer:
             raise AnswerError((), f"expected a list of options of {ind.id!r}, got {_show(value)}")
         total = 0.0
         seen: set[str] = set()
+        option_score = scores.get
         for position, item in enumerate(value):
-            if not isinstance(item, str) or item not in scores:
+            found = option_score(item) if isinstance(item, str) else None
+            if found is None:
                 raise AnswerError(
                     (position,), f"unknown option {_show(item)} for {ind.id!r}; expected {expected}"
                 )
             if item in seen:
                 raise AnswerError((position,), f"option {item!r} is listed twice")
             seen.add(item)
-            total += scores[item]
+            total += found
         return min(1.0, total)
 
     return score
@@ -575,7 +577,7 @@ _new_stage_result = _fast_new(StageResult)
 _new_next_step = _fast_new(NextStep)
 
 _ROUNDED: dict[float, float] = {}
-_ROUNDED_SIZE = 1 << 16
+_ROUNDED_SIZE = 1 << 13
 
 
 def _round4(value: float) -> float:
