@@ -517,14 +517,17 @@ class Counts:
 
 
 def progress_bar(total_bytes: int) -> tuple[Callable[[Outcome], None], Callable[[], None]]:
-    """(advance, stop) of a rich progress bar on stderr, for a terminal only."""
+    """(advance, stop) of a rich progress bar on stderr, for a terminal only.
+
+    It shows profiles done, the share of input bytes read, profiles/s and the time left (the
+    number of profiles is not known before a multi-document file or a JSONL file is read).
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         Progress,
         TaskProgressColumn,
         TextColumn,
-        TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
@@ -533,9 +536,8 @@ def progress_bar(total_bytes: int) -> tuple[Callable[[Outcome], None], Callable[
         BarColumn(),
         TaskProgressColumn(),
         TextColumn("{task.fields[rate]:,.0f}/s"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
         TimeRemainingColumn(),
+        TextColumn("left"),
         console=Console(stderr=True),
         transient=True,
     )

@@ -279,3 +279,21 @@ def test_progress_bar_advances_by_input_bytes(tmp_path: Path) -> None:
         batch.input_bytes([str(EXAMPLES / "01-mama-wanjiru-duka.yaml"), "-", "nope"])
         == (EXAMPLES / "01-mama-wanjiru-duka.yaml").stat().st_size
     )
+
+
+def test_empty_stdin_is_one_clear_line() -> None:
+    code, stdout, stderr = score("-", "-f", "jsonl", input="")
+    assert (code, stderr[0]) == (1, "<stdin>: error: file is empty: expected a profile")
+    assert sources(stdout) == ["<stdin>"]
+
+
+def test_a_glob_may_name_folders(tmp_path: Path) -> None:
+    (tmp_path / "part-1").mkdir()
+    (tmp_path / "part-1" / "p.yaml").write_text(GOOD.format(name="P"))
+    (tmp_path / "part-2").mkdir()
+    code, stdout, stderr = score(str(tmp_path / "part-*"), "-f", "jsonl")
+    assert code == 1
+    assert sources(stdout) == [str(tmp_path / "part-1" / "p.yaml"), str(tmp_path / "part-2")]
+    assert stderr[0] == (
+        f"{tmp_path / 'part-2'}: error: folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)"
+    )
