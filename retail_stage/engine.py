@@ -39,6 +39,7 @@ _NO = frozenset({"no", "n", "false"})
 
 Scorer = Callable[[Any], "float | None"]
 _MISSING: Any = object()
+_MEMO_SIZE = 512
 _T = TypeVar("_T")
 
 
@@ -318,6 +319,9 @@ class CompiledRubric:
     """Per indicator: (stage, dimension, weight, 1 for supply focus else 0, gate score)."""
     of_stage: tuple[tuple[int, ...], ...] = ()
     """The indicators of each stage, in rubric order."""
+    memos: tuple[dict[Any, float | None], ...] = ()
+    """Per indicator, scores already worked out for (class, value) answers: a scorer's result
+    depends on the value alone, and batches repeat the same few answers. Bounded."""
 
 
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
@@ -364,6 +368,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         known_words=tuple(
             _known_words(ind, scorer) for ind, scorer in zip(inds, scorers, strict=True)
         ),
+        memos=tuple({} for _ in inds),
         layout=layout,
         of_stage=tuple(
             tuple(n for n in range(len(inds)) if stage_of[n] == k) for k in range(len(stage_pos))
@@ -403,6 +408,7 @@ def read_answers(
     scorers = compiled.scorers
     known_words = compiled.known_words
     missing = _MISSING
+    memos = compiled.memos
     for key, raw in answers.items():
         n = position.get(key)
         if n is None:
@@ -412,19 +418,30 @@ def read_answers(
             if known is not missing:
                 scores[n] = known
                 continue
+        inner: tuple[str | int, ...] = ("answers", key)
+        value = raw
         if isinstance(raw, dict):
-            value, note = _with_note(raw, ("answers", key))
+            value, note = _with_note(raw, inner)
+            inner = ("answers", key, "value")
             if note:
                 notes[key] = note
-            try:
-                scores[n] = scorers[n](value)
-            except AnswerError as exc:
-                raise AnswerError(("answers", key, "value", *exc.loc), exc.message) from None
+        kind = value.__class__
+        # 1, 1.0 and True are one dict key: the class keeps them apart.
+        memo_key: tuple[Any, Any] | None = (kind, tuple(value) if kind is list else value)
+        memo = memos[n]
+        try:
+            found = memo.get(memo_key, missing)
+        except TypeError:  # an unhashable item in a list: score it the long way
+            memo_key, found = None, missing
+        if found is not missing:
+            scores[n] = found
             continue
         try:
-            scores[n] = scorers[n](raw)
+            scores[n] = found = scorers[n](value)
         except AnswerError as exc:
-            raise AnswerError(("answers", key, *exc.loc), exc.message) from None
+            raise AnswerError((*inner, *exc.loc), exc.message) from None
+        if memo_key is not None and len(memo) < _MEMO_SIZE:
+            memo[memo_key] = found
     for n, condition, above, fallback in compiled.conditionals:
         asked_by = scores[condition]
         if asked_by is not None and asked_by <= above:
