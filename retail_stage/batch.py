@@ -165,7 +165,7 @@ def score_paths(compiled: CompiledRubric, arguments: Iterable[str]) -> Iterator[
 FILES_PER_TASK = 64
 """Profile files a worker reads and scores per task: enough to make shipping paths cheap."""
 
-LINES_PER_TASK = 200
+LINES_PER_TASK = 128
 """JSONL lines per task; the parent reads lines, workers parse and score them."""
 
 PARALLEL_FROM_TASKS = 8
