@@ -31,9 +31,11 @@ KIND_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "j
 STDIN = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class Input:
-    """One file (or stdin) to read profiles from; `kind` None means: tell from the content."""
+class Input(NamedTuple):
+    """One file (or stdin) to read profiles from; `kind` None means: tell from the content.
+
+    A named tuple, like the other units of work: tuples cross to worker processes cheaply.
+    """
 
     path: str
     kind: str | None
@@ -65,15 +67,16 @@ def find_inputs(arguments: Iterable[str]) -> Iterator[Input | Failure]:
 
 def _folder_inputs(folder: Path, shown: str) -> Iterator[Input | Failure]:
     found = False
-    for path in _walk(str(folder)):
+    for path, kind in _walk(str(folder)):
         found = True
-        yield Input(path, KIND_BY_SUFFIX[os.path.splitext(path)[1].lower()])
+        yield Input(path, kind)
     if not found:
         yield _failure(shown, "folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)")
 
 
-def _walk(folder: str) -> Iterator[str]:
-    """Profile files under `folder`, depth first, names sorted, hidden files and folders skipped.
+def _walk(folder: str) -> Iterator[tuple[str, str]]:
+    """(path, kind) of the profile files under `folder`, depth first, names sorted, hidden
+    files and folders skipped.
 
     The order is that of sorting the paths by their parts, as `sorted(Path.rglob())` would
     give, without making a Path of every file.
@@ -88,8 +91,10 @@ def _walk(folder: str) -> Iterator[str]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(entry.path)
-        elif os.path.splitext(entry.name)[1].lower() in KIND_BY_SUFFIX and entry.is_file():
-            yield entry.path
+            continue
+        kind = KIND_BY_SUFFIX.get(os.path.splitext(entry.name)[1].lower())
+        if kind is not None and entry.is_file():
+            yield entry.path, kind
 
 
 def _failure(source: str, message: str) -> Failure:
@@ -196,8 +201,7 @@ class Outcome(NamedTuple):
     size: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Lines:
+class _Lines(NamedTuple):
     """A run of JSONL lines (number, text) read by the parent, to be parsed by a worker."""
 
     path: str
@@ -205,8 +209,7 @@ class _Lines:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Text:
+class _Text(NamedTuple):
     """Text already read by the parent (stdin), with its kind."""
 
     path: str
