@@ -309,12 +309,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+_JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+"""One decoder for every document: json.loads with options would build one per call."""
+
+
 def load_json(text: str, path: str, line_offset: int = 0) -> Any:
     """A JSON value; duplicate keys, NaN and Infinity are errors with their position."""
     try:
-        return json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
-        )
+        return _JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
             Problem(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno)
