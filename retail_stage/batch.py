@@ -423,8 +423,22 @@ def _worker_start(job: Job) -> None:
     _WORKER[:] = [Scorer(job)]
 
 
-def _worker_task(task: list[_Unit]) -> list[Outcome]:
-    return _WORKER[0].run_task(task)
+_Packed = tuple[str, list[tuple[int, "str | None", tuple[str, ...], "Tally | None", int]]]
+
+
+def _worker_task(task: list[_Unit]) -> _Packed:
+    # One string for the task's texts: the parent receives one large block per task, which
+    # keeps its memory from fragmenting across the threads that unpickle and write.
+    outcomes = _WORKER[0].run_task(task)
+    return "".join(o.text for o in outcomes), [(len(o.text), *o[1:]) for o in outcomes]
+
+
+def _unpack(packed: _Packed) -> Iterator[Outcome]:
+    text, rest = packed
+    at = 0
+    for length, failure, warnings, tally, size in rest:
+        yield Outcome(text[at : at + length], failure, warnings, tally, size)
+        at += length
 
 
 def default_workers() -> int:
@@ -456,13 +470,13 @@ def run_batch(
     with multiprocessing.Pool(workers, initializer=_worker_start, initargs=(job,)) as pool:
         # A bounded window of tasks in flight keeps memory flat (Pool.imap would read ahead
         # through the whole input) and results come back in input order.
-        pending: deque[AsyncResult[list[Outcome]]] = deque()
+        pending: deque[AsyncResult[_Packed]] = deque()
         for task in tasks:
             pending.append(pool.apply_async(_worker_task, (task,)))
             if len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
+                yield from _unpack(pending.popleft().get())
         while pending:
-            yield from pending.popleft().get()
+            yield from _unpack(pending.popleft().get())
 
 
 def plan_workers(
