@@ -167,11 +167,14 @@ def score_paths(compiled: CompiledRubric, arguments: Iterable[str]) -> Iterator[
 
 # --- batches at scale: units of work, workers, outcomes ------------------------------------
 
-FILES_PER_TASK = 64
+FILES_PER_TASK = 48
 """Profile files a worker reads and scores per task: enough to make shipping paths cheap."""
 
-LINES_PER_TASK = 128
-"""JSONL lines per task; the parent reads lines, workers parse and score them."""
+LINES_PER_TASK = 48
+"""JSONL lines per task; the parent reads lines, workers parse and score them.
+
+Tasks and their results stay under 128 KiB, glibc's first mmap threshold: freeing larger
+blocks raises that threshold and the parent's heap would then creep up with the batch."""
 
 PARALLEL_FROM_TASKS = 8
 """With --workers automatic, a batch of at least this many tasks runs on every core."""
