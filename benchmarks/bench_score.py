@@ -170,7 +170,7 @@ def main() -> None:
             "  CPU per profile, 1 / 2 workers",
             f"{one_cpu / n * 1e6:.0f} / {two_cpu / n * 1e6:.0f} us",
             f"{two_cpu / two_wall:.2f} cores busy",
-            "(2 workers on a machine shared with other work cannot use 2 whole cores)",
+            "",
         ),
         (
             f"score JSONL ({big:,} lines)",

@@ -379,13 +379,13 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
 def _known_words(ind: Indicator, scorer: Scorer) -> dict[str, float | None]:
     """What `scorer` gives each word it accepts exactly as written; asked, not re-derived."""
     answer = ind.answer
-    words = {*_UNKNOWN_WORDS, *_NA_WORDS, *_YES, *_NO, "unknown", "n/a"}
-    if isinstance(answer, ScaleAnswer):
-        words |= {level.id for level in answer.levels}
-    elif isinstance(answer, (ChoiceAnswer, MultiAnswer)):
-        words |= {option.id for option in answer.options}
     if isinstance(answer, MultiAnswer):
         return {}  # a bare option stands for a one-item list: keep the scorer's own path
+    words = {*_UNKNOWN_WORDS, *_NA_WORDS, *_YES, *_NO}
+    if isinstance(answer, ScaleAnswer):
+        words |= {level.id for level in answer.levels}
+    elif isinstance(answer, ChoiceAnswer):
+        words |= {option.id for option in answer.options}
     known: dict[str, float | None] = {}
     for word in words:
         try:
