@@ -378,23 +378,48 @@ def _units(arguments: Iterable[str], input_format: str | None, max_bytes: int) -
     for item in find_inputs(arguments):
         if isinstance(item, Failure):
             yield item
-            continue
-        if item.path == STDIN and input_format is not None:
-            item = Input(STDIN, input_format)
-        if item.kind == "jsonl":
-            yield from _jsonl_units(item, max_bytes)
         elif item.path == STDIN:
-            try:
-                text, kind = read_input(item, max_bytes)
-            except SourceError as exc:
-                yield Failure("<stdin>", exc.problems)
-                continue
-            if kind == "jsonl":
-                yield from _jsonl_runs(io.BytesIO(text.encode("utf-8")), "<stdin>", max_bytes)
-            else:
-                yield _Text("<stdin>", text, kind)
+            yield from _stdin_units(input_format, max_bytes)
+        elif item.kind == "jsonl":
+            yield from _jsonl_units(item, max_bytes)
         else:
             yield item
+
+
+def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
+    """Stdin: JSONL streamed line by line (each line under the limit), anything else read whole.
+
+    Without --input-format the kind is told from the first bytes, then from the whole text.
+    """
+    stream = sys.stdin.buffer
+    if kind is None:
+        peek = getattr(stream, "peek", None)
+        head = peek(1 << 16) if peek is not None else b""
+        if sniff_kind(head.decode("utf-8", "replace")) == "jsonl":
+            kind = "jsonl"
+    if kind == "jsonl":
+        yield from _jsonl_runs(stream, "<stdin>", max_bytes)
+        return
+    try:
+        data = stream.read()
+    except OSError as exc:
+        yield _failure("<stdin>", f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        if kind is None and b"\x00" not in data:
+            text = decode(data, "<stdin>", max_bytes=len(data))
+            kind = sniff_kind(text)
+            if kind == "jsonl":
+                yield from _jsonl_runs(io.BytesIO(data), "<stdin>", max_bytes)
+                return
+        text = decode(data, "<stdin>", max_bytes)
+    except SourceError as exc:
+        yield Failure("<stdin>", exc.problems)
+        return
+    if not text.strip():
+        yield _failure("<stdin>", "file is empty: expected a profile")
+        return
+    yield _Text("<stdin>", text, kind or sniff_kind(text))
 
 
 def _tasks(units: Iterable[_Unit]) -> Iterator[list[_Unit]]:

@@ -139,6 +139,9 @@ def score(
     from retail_stage.render.summary import Portfolio
 
     compiled = _compiled(rubric)
+    if output is not None and not output.resolve().parent.is_dir():
+        _err(f"{output}: error: cannot write: folder {output.parent} does not exist")
+        raise typer.Exit(EXIT_USAGE)
     job = Job(str(rubric) if rubric is not None else None, fmt, not summary, max_bytes)
     counts = Counts()
     portfolio = Portfolio(compiled.rubric)
@@ -176,6 +179,16 @@ def score(
             stop()
         _err("interrupted: nothing was written" if output else "interrupted")
         raise typer.Exit(130) from None
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining
+        # about the unflushed rest at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_INVALID) from None
+    except OSError as exc:
+        _err(f"{output or '<stdout>'}: error: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
     _err(counts.line([compiled.rubric.baseline.id] + [s.id for s in compiled.rubric.stages]))
     raise typer.Exit(EXIT_INVALID if counts.failures else EXIT_OK)
 

@@ -297,3 +297,19 @@ def test_a_glob_may_name_folders(tmp_path: Path) -> None:
     assert stderr[0] == (
         f"{tmp_path / 'part-2'}: error: folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)"
     )
+
+
+def test_stdin_jsonl_limits_each_line_not_the_whole_input() -> None:
+    lines = "".join(f'{{"company": {{"name": "S{n}"}}}}\n' for n in range(5))
+    code, stdout, stderr = score("-", "-f", "jsonl", "--max-bytes", "40", input=lines)
+    assert code == 0, stderr
+    assert sources(stdout) == [f"<stdin>:{n}" for n in range(1, 6)]
+    code, _, stderr = score("-", "-f", "jsonl", "--max-bytes", "10", input="company: {name: Y}\n")
+    assert (code, stderr[0]) == (1, "<stdin>: error: file is 19 bytes, over the limit of 10 bytes")
+
+
+def test_an_output_folder_that_does_not_exist_is_bad_usage(tmp_path: Path) -> None:
+    out = tmp_path / "nope" / "out.json"
+    code, stdout, stderr = score(str(EXAMPLES), "-o", str(out))
+    assert (code, stdout) == (2, "")
+    assert stderr == [f"{out}: error: cannot write: folder {out.parent} does not exist"]
