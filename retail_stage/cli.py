@@ -106,6 +106,14 @@ def _compiled(rubric: Path | None, lang: str | None = None):  # type: ignore[no-
     return compile_rubric(_rubric_in(rubric, lang))
 
 
+class InputFormat(str, Enum):
+    """How to read stdin when its content cannot tell."""
+
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
+
+
 @app.command()
 def score(
     paths: Annotated[
@@ -125,29 +133,99 @@ def score(
         ),
     ] = None,
     rubric: RubricOption = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="The portfolio view (stages × labels, index spread, dimensions) instead of one "
+            "row per profile.",
+        ),
+    ] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first invalid profile.")
+    ] = False,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="Processes scoring in parallel (default: 1 for a small batch, every core for "
+            "a large one). The output is the same whatever the number.",
+            show_default=False,
+        ),
+    ] = None,
+    input_format: Annotated[
+        Optional[InputFormat],  # noqa: UP045
+        typer.Option(
+            "--input-format",
+            help="Format of stdin when its content cannot tell.",
+            show_default=False,
+        ),
+    ] = None,
+    max_bytes: Annotated[
+        int,
+        typer.Option("--max-bytes", min=1, help="Largest file, or JSONL line, accepted (bytes)."),
+    ] = 5 * 1024 * 1024,
 ) -> None:
-    """Score profiles: one result per profile; invalid ones are reported on stderr and skipped."""
-    from retail_stage.batch import score_paths
-    from retail_stage.loading import Failure
+    """Score profiles: one result per profile; invalid ones are reported on stderr."""
+    from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch
     from retail_stage.output import open_output
+    from retail_stage.render.summary import Portfolio
 
     compiled = _compiled(rubric)
-    failures = scored = 0
-    with open_output(output) as stream:
-        formatter = fmt.formatter(stream, compiled.rubric)
-        for record in score_paths(compiled, paths):
-            if isinstance(record, Failure):
-                failures += 1
-                _err(record.message)
-            else:
-                scored += 1
-                for warning in record.warnings:
+    if output is not None and not output.resolve().parent.is_dir():
+        _err(f"{output}: error: cannot write: folder {output.parent} does not exist")
+        raise typer.Exit(EXIT_USAGE)
+    job = Job(str(rubric) if rubric is not None else None, fmt, not summary, max_bytes)
+    counts = Counts()
+    portfolio = Portfolio(compiled.rubric)
+    advance, stop = progress_bar(input_bytes(paths)) if sys.stderr.isatty() else (None, None)
+    try:
+        with open_output(output) as stream:
+            formatter = fmt.formatter(stream, compiled.rubric)
+            for outcome in run_batch(
+                job,
+                paths,
+                workers=workers,
+                input_format=input_format.value if input_format else None,
+            ):
+                counts.add(outcome)
+                if outcome.failure is not None:
+                    _err(outcome.failure)
+                for warning in outcome.warnings:
                     _err(warning)
-            formatter.write(record)
-        formatter.close()
-    if sys.stderr.isatty() or failures:
-        _err(f"{scored} profile{'s' * (scored != 1)} scored, {failures} invalid")
-    raise typer.Exit(EXIT_INVALID if failures else EXIT_OK)
+                if summary:
+                    portfolio.add(outcome.tally)
+                else:
+                    formatter.write_rendered(outcome.text)
+                if advance is not None:
+                    advance(outcome)
+                if fail_fast and outcome.failure is not None:
+                    break
+            if stop is not None:
+                stop()
+            if summary:
+                formatter.write_summary(portfolio)
+            else:
+                formatter.close()
+    except KeyboardInterrupt:
+        if stop is not None:
+            stop()
+        _err("interrupted: nothing was written" if output else "interrupted")
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining
+        # about the unflushed rest at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_INVALID) from None
+    except OSError as exc:
+        _err(f"{output or '<stdout>'}: error: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    _err(counts.line([compiled.rubric.baseline.id] + [s.id for s in compiled.rubric.stages]))
+    raise typer.Exit(EXIT_INVALID if counts.failures else EXIT_OK)
 
 
 class ProblemFormat(str, Enum):

@@ -3,30 +3,76 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
+
+
+class _LazyFile(io.TextIOBase):
+    """A text stream that creates its temporary file at the first write, beside `path`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.temporary: str | None = None
+        self._stream: TextIO | None = None
+
+    def _open(self) -> TextIO:
+        if self._stream is None:
+            folder = self.path.resolve().parent
+            handle, self.temporary = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=folder
+            )
+            self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        return self._stream
+
+    def write(self, text: str) -> int:
+        """Write `text`, opening the temporary file first if need be."""
+        return self._open().write(text)
+
+    def flush(self) -> None:
+        """Flush what was written so far (nothing to do before the first write)."""
+        if self._stream is not None:
+            self._stream.flush()
+
+    def finish(self) -> None:
+        """Close the temporary file and rename it onto `path` (an empty file if never written)."""
+        stream = self._open()
+        stream.close()
+        assert self.temporary is not None
+        os.replace(self.temporary, self.path)
+
+    def abandon(self) -> None:
+        """Close and remove the temporary file, leaving `path` as it was."""
+        if self._stream is not None:
+            with contextlib.suppress(OSError):
+                self._stream.close()
+        if self.temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temporary)
 
 
 @contextlib.contextmanager
 def open_output(path: Path | None) -> Iterator[TextIO]:
-    """Stdout, or a temporary file beside `path` renamed onto it only when the block succeeds."""
+    """Stdout, or a temporary file beside `path` renamed onto it only when the block succeeds.
+
+    The temporary file is created at the first write, so a run that fails before it has
+    anything to say leaves no file behind, and an interrupted one leaves `path` untouched.
+    """
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
         return
-    folder = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    lazy = _LazyFile(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(temporary, path)
+        yield cast(TextIO, lazy)
+        lazy.finish()
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        lazy.abandon()
         raise
 
 

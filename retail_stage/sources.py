@@ -8,7 +8,7 @@ location of the error through its node tree.
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,28 +57,166 @@ class SourceError(Exception):
         return self.problems[0]
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader that refuses duplicate keys instead of keeping the last one."""
+MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings accepted in a YAML document (a profile needs 4)."""
 
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
-        if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "expected a mapping", node.start_mark
+ALIAS_SLACK = 10_000
+"""Values that aliases may add beyond what the text itself spells out (see `_Builder`)."""
+
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_TIMESTAMP, _SEQ, _MAP, _MERGE = (_CORE + t for t in ("timestamp", "seq", "map", "merge"))
+_VALUE = _CORE + "value"
+_KINDS = {_INT: "a number", _FLOAT: "a number", _BOOL: "a yes/no", _NULL: "empty"}
+_KINDS[_TIMESTAMP] = "a date"
+
+
+_TAG_CACHE_SIZE = 20_000
+_tag_of_plain: dict[str, str] = {}
+
+
+class _FastLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The C composer calls back into Python to tag every scalar: remember the answers.
+
+    A plain scalar's tag depends on its text alone, and profiles repeat the same few hundred
+    texts (keys, option ids, yes/no), so a bounded cache skips PyYAML's regular expressions.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _tag_of_plain.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if tag == _VALUE:
+                    tag = _STR  # a plain '=' is text, not YAML 1.1's unused "value" key
+                if len(_tag_of_plain) < _TAG_CACHE_SIZE:
+                    _tag_of_plain[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers: skip the base class's check on every node
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """A document that composes but that we will not turn into data."""
+
+    def __init__(self, message: str, node: yaml.Node) -> None:
+        super().__init__(None, None, message, node.start_mark)
+
+
+class _Builder:
+    """Turns the nodes libyaml composed into plain Python data, refusing what is unsafe.
+
+    PyYAML's own constructor is Python code built for generality and is most of the cost of
+    `yaml.load`; this walks the node tree once, resolving scalars by the tag the composer
+    already set, and on the way refuses duplicate keys, keys that are not text, tags that
+    would build objects, nesting deeper than MAX_DEPTH, and alias bombs. A text without
+    aliases spells out at most one value per character, so the walk stops once it has built
+    more values than that plus ALIAS_SLACK: a "billion laughs" is refused after a few
+    thousand steps, before anything else sees it.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, text_length: int) -> None:
+        self.loader = loader
+        self.budget = text_length + ALIAS_SLACK
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        """The value of `node` (see the class for what is refused)."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Refused(
+                "aliases expand this document beyond its size; refusing it (an alias bomb?)",
+                node,
             )
-        self.flatten_mapping(node)
-        mapping: dict[Any, Any] = {}
+        cls = node.__class__
+        tag = node.tag
+        if cls is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            return self._scalar(node, tag)
+        if depth >= MAX_DEPTH:
+            raise _Refused(f"document is nested more than {MAX_DEPTH} levels deep", node)
+        if cls is yaml.MappingNode and tag == _MAP:
+            return self._mapping(node, depth + 1)
+        if cls is yaml.SequenceNode and tag == _SEQ:
+            build = self.build
+            return [build(item, depth + 1) for item in node.value]
+        raise _Refused(_tag_message(tag), node)
+
+    def _scalar(self, node: Any, tag: str) -> Any:
+        value = node.value
+        if tag == _INT:
+            # Plain decimals are the common case; YAML 1.1's octal, hex, '_' and base-60 forms
+            # go to PyYAML's own rules.
+            if value.isdigit() and (value[0] != "0" or value == "0"):
+                return int(value)
+            return self.loader.construct_yaml_int(node)
+        if tag == _BOOL:
+            return self.loader.bool_values[value.lower()]
+        if tag == _NULL:
+            return None
+        if tag == _FLOAT:
+            return self.loader.construct_yaml_float(node)
+        if tag == _TIMESTAMP:
+            try:
+                return self.loader.construct_yaml_timestamp(node)
+            except ValueError:
+                raise _Refused(
+                    f"{value!r} looks like a date but is not one; put it in quotes if it is text",
+                    node,
+                ) from None
+        raise _Refused(_tag_message(tag), node)
+
+    def _mapping(self, node: Any, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: list[yaml.Node] = []
+        build = self.build
+        scalar = yaml.ScalarNode
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, Hashable):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
+            key_tag = key_node.tag
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise _Refused("a mapping key must be a plain value", key_node)
+            if key_tag != _STR:
+                if key_tag == _MERGE:
+                    merged.append(value_node)
+                    continue
+                kind = _KINDS.get(key_tag)
+                if kind is None:
+                    raise _Refused(_tag_message(key_tag), key_node)
+                raise _Refused(
+                    f"key {key_node.value!r} is read as {kind}, not text; put it in quotes",
+                    key_node,
                 )
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
+            key = key_node.value
+            if key in result:
+                raise _Refused(f"duplicate key {key!r}", key_node)
+            if value_node.__class__ is scalar and value_node.tag == _STR:
+                # Most values are text: skip a call (build would do exactly this).
+                self.budget -= 1
+                result[key] = value_node.value
+            else:
+                result[key] = build(value_node, depth)
+        for source in merged:
+            # `<<: *defaults`: keys written here win over merged ones, earlier merges over later.
+            sources = source.value if source.__class__ is yaml.SequenceNode else [source]
+            for item in sources:
+                value = build(item, depth)
+                if not isinstance(value, dict):
+                    raise _Refused("'<<' merges mappings only", item)
+                for key, merged_value in value.items():
+                    result.setdefault(key, merged_value)
+        return result
+
+
+def _tag_message(tag: str) -> str:
+    shown = tag.replace(_CORE, "!!")
+    return f"tag {shown!r} is not allowed: only plain data (mappings, lists, text, numbers)"
 
 
 def decode(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -111,12 +249,9 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int = 0) -> Probl
         mark = exc.problem_mark
         what = exc.problem or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError):
-            # Raised by our own checks (duplicate keys) and for tags that would build objects.
-            if what.startswith("could not determine a constructor for the tag"):
-                tag = what.rpartition(" ")[2].strip("'").replace("tag:yaml.org,2002:", "!!")
-                what = (
-                    f"tag {tag!r} is not allowed: only plain data (mappings, lists, text, numbers)"
-                )
+            pass  # raised by our own checks, already worded for the user
+        elif "maximum nesting depth" in what:
+            what = "document is nested too deeply"
         else:
             if exc.context and "while" not in exc.context:
                 what = f"{exc.context}: {what}"
@@ -127,11 +262,13 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int = 0) -> Probl
 
 def load_yaml_documents(text: str, path: str) -> list[Any]:
     """Every document of a YAML stream, loaded safely; duplicate keys and bad syntax raise."""
-    loader = _Loader(text)
+    loader = _FastLoader(text)
+    builder = _Builder(loader, len(text))
     try:
         documents = []
-        while loader.check_data():
-            documents.append(loader.get_data())
+        while loader.check_node():
+            node = loader.get_node()
+            documents.append(None if node is None else builder.build(node))
         return documents
     except yaml.YAMLError as exc:
         raise SourceError(_yaml_problem(path, exc)) from None
@@ -152,11 +289,13 @@ def load_yaml(text: str, path: str) -> Any:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return result
 
 
@@ -170,12 +309,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+_JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+"""One decoder for every document: json.loads with options would build one per call."""
+
+
 def load_json(text: str, path: str, line_offset: int = 0) -> Any:
     """A JSON value; duplicate keys, NaN and Infinity are errors with their position."""
     try:
-        return json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
-        )
+        return _JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
             Problem(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,9 +42,10 @@ def test_bad_answer_is_one_line_and_the_rest_is_scored(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text("company: {name: C}\nanswers:\n  a: no\n")
     result = runner.invoke(app, ["score", str(tmp_path), "-f", "json", "--rubric", MINI])
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"{tmp_path / 'b.yaml'}:3:6: error: expected yes or no for 'a', got 3\n"
-        "2 profiles scored, 1 invalid\n"
+    error, summary = result.stderr.splitlines()
+    assert error == f"{tmp_path / 'b.yaml'}:3:6: error: expected yes or no for 'a', got 3"
+    assert re.fullmatch(
+        r"2 profiles scored, 1 invalid in \d+\.\d\ds \(b0 1\.0: 1, s1 1\.0: 1\)", summary
     )
     data = json.loads(result.stdout)
     assert [r.get("stage") for r in data] == ["s1", None, "b0"]

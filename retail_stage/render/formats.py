@@ -4,27 +4,52 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result
     from retail_stage.loading import Failure
+    from retail_stage.render.summary import Portfolio
     from retail_stage.rubric import Rubric
 
 
+def assert_never(value: NoReturn) -> NoReturn:
+    """Mypy proves a call unreachable (typing.assert_never is 3.11+, typing_extensions slow)."""
+    raise AssertionError(f"unhandled value {value!r}")
+
+
 class Formatter(ABC):
-    """Writes results to a stream as they come; `close` finishes the output."""
+    """Writes results to a stream as they come; `close` finishes the output.
+
+    `render` turns one record into text and touches nothing else, so worker processes can
+    render while the parent only writes: `write_rendered` adds what depends on the position
+    in the output (a header, separators).
+    """
 
     def __init__(self, stream: TextIO, rubric: Rubric) -> None:
         self.stream = stream
         self.rubric = rubric
+        self.count = 0
 
     @abstractmethod
+    def render(self, record: Result | Failure) -> str:
+        """The text of one result, or of the record of a profile that failed."""
+
+    def write_rendered(self, text: str) -> None:
+        """Write one rendered record in its place."""
+        self.stream.write(text)
+        self.count += 1
+
     def write(self, record: Result | Failure) -> None:
-        """Write one result, or the record of a profile that failed."""
+        """Render and write one record."""
+        self.write_rendered(self.render(record))
 
     def close(self) -> None:  # noqa: B027 - most formats have nothing to finish
         """Finish the output (closing brackets, a table built from all rows)."""
+
+    @abstractmethod
+    def write_summary(self, portfolio: Portfolio) -> None:
+        """Write the portfolio view instead of one record per profile."""
 
 
 class OutputFormat(str, enum.Enum):
@@ -32,15 +57,42 @@ class OutputFormat(str, enum.Enum):
 
     TABLE = "table"
     JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    YAML = "yaml"
+    MARKDOWN = "markdown"
 
     def formatter(self, stream: TextIO, rubric: Rubric) -> Formatter:
         """The formatter of this format, writing to `stream`."""
-        if self is OutputFormat.TABLE:
-            from retail_stage.render.table import TableFormatter
+        return self.formatter_class()(stream, rubric)
 
-            return TableFormatter(stream, rubric)
-        if self is OutputFormat.JSON:
-            from retail_stage.render.json import JsonFormatter
+    def formatter_class(self) -> type[Formatter]:
+        """The Formatter subclass of this format (imported only when chosen)."""
+        # Every member is handled: mypy proves it through assert_never.
+        match self:
+            case OutputFormat.TABLE:
+                from retail_stage.render.table import TableFormatter
 
-            return JsonFormatter(stream, rubric)
-        raise AssertionError(f"unhandled format {self}")  # pragma: no cover
+                return TableFormatter
+            case OutputFormat.JSON:
+                from retail_stage.render.json import JsonFormatter
+
+                return JsonFormatter
+            case OutputFormat.JSONL:
+                from retail_stage.render.jsonl import JsonlFormatter
+
+                return JsonlFormatter
+            case OutputFormat.CSV:
+                from retail_stage.render.csv import CsvFormatter
+
+                return CsvFormatter
+            case OutputFormat.YAML:
+                from retail_stage.render.yaml import YamlFormatter
+
+                return YamlFormatter
+            case OutputFormat.MARKDOWN:
+                from retail_stage.render.markdown import MarkdownFormatter
+
+                return MarkdownFormatter
+            case _:
+                assert_never(self)

@@ -10,6 +10,7 @@ from retail_stage.render.formats import Formatter
 if TYPE_CHECKING:
     from retail_stage.engine import Result
     from retail_stage.loading import Failure
+    from retail_stage.render.summary import Portfolio
 
 
 def dumps(record: Result | Failure) -> str:
@@ -20,14 +21,19 @@ def dumps(record: Result | Failure) -> str:
 class JsonFormatter(Formatter):
     """A JSON array; each element written as soon as its profile is scored."""
 
-    _count = 0
+    def render(self, record: Result | Failure) -> str:
+        """One element, indented to sit inside the array."""
+        return dumps(record).replace("\n", "\n  ")
 
-    def write(self, record: Result | Failure) -> None:
+    def write_rendered(self, text: str) -> None:
         """Append one element to the array."""
-        text = dumps(record).replace("\n", "\n  ")
-        self.stream.write(("[\n  " if self._count == 0 else ",\n  ") + text)
-        self._count += 1
+        self.stream.write(("[\n  " if self.count == 0 else ",\n  ") + text)
+        self.count += 1
 
     def close(self) -> None:
         """Close the array (an empty one when nothing was written)."""
-        self.stream.write("\n]\n" if self._count else "[]\n")
+        self.stream.write("\n]\n" if self.count else "[]\n")
+
+    def write_summary(self, portfolio: Portfolio) -> None:
+        """The portfolio as one JSON object."""
+        self.stream.write(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2) + "\n")

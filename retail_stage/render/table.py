@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -14,6 +15,7 @@ from retail_stage.render.text import literal
 if TYPE_CHECKING:
     from retail_stage.engine import Result
     from retail_stage.loading import Failure
+    from retail_stage.render.summary import Portfolio
 
 STAGE_STYLES = ("red", "yellow", "cyan", "green")
 
@@ -24,24 +26,38 @@ def stage_style(rubric_stage_count: int, reached: int) -> str:
 
 
 class TableFormatter(Formatter):
-    """Collects the rows and prints one table at the end (tables are for people, not pipelines)."""
+    """Collects the rows and prints one table at the end (tables are for people, not pipelines).
 
-    def __post_init__(self) -> None:  # pragma: no cover - kept for symmetry with dataclasses
-        pass
+    A rendered row is the JSON list of its cells, so workers can render rows like any format.
+    """
 
-    def write(self, record: Result | Failure) -> None:
-        """Keep one row; failures are listed on stderr, not in the table."""
+    def render(self, record: Result | Failure) -> str:
+        """The row's cells; failures are listed on stderr, not in the table (empty text)."""
         from retail_stage.loading import Failure
 
         if isinstance(record, Failure):
-            return
-        if not hasattr(self, "_rows"):
-            self._rows: list[Result] = []
-        self._rows.append(record)
+            return ""
+        return json.dumps(
+            [
+                str(record.company.get("name", "")),
+                record.stage,
+                None if record.certain else record.stage_high,
+                record.label,
+                f"{record.index:.2f}",
+                f"{record.coverage:.0%}",
+            ]
+        )
+
+    def write_rendered(self, text: str) -> None:
+        """Keep the row for the table printed at the end."""
+        if text:
+            if not hasattr(self, "_rows"):
+                self._rows: list[list[str | None]] = []
+            self._rows.append(json.loads(text))
 
     def close(self) -> None:
         """Print the table."""
-        rows: list[Result] = getattr(self, "_rows", [])
+        rows: list[list[str | None]] = getattr(self, "_rows", [])
         order = [self.rubric.baseline.id] + [s.id for s in self.rubric.stages]
         names = {s.id: s.name for s in self.rubric.stages} | {
             self.rubric.baseline.id: self.rubric.baseline.name
@@ -52,17 +68,22 @@ class TableFormatter(Formatter):
         table.add_column("Label", justify="center")
         table.add_column("Index", justify="right")
         table.add_column("Coverage", justify="right")
-        for result in rows:
-            reached = order.index(result.stage)
-            stage = Text(result.stage_name, style=stage_style(len(order), reached))
-            if not result.certain:
-                stage.append(f"\nnot certain: up to {names[result.stage_high]}", style="dim")
+        for company, stage_id, high, label, index, coverage in rows:
+            reached = order.index(str(stage_id))
+            stage = Text(names[str(stage_id)], style=stage_style(len(order), reached))
+            if high is not None:
+                stage.append(f"\nnot certain: up to {names[high]}", style="dim")
             table.add_row(
-                literal(str(result.company.get("name", ""))),
+                literal(company or ""),
                 stage,
-                Text(result.label, style="bold" if result.label == "2.0" else ""),
-                f"{result.index:.2f}",
-                f"{result.coverage:.0%}",
+                Text(str(label), style="bold" if label == "2.0" else ""),
+                index,
+                coverage,
             )
+        Console(file=self.stream, highlight=False).print(table)
+
+    def write_summary(self, portfolio: Portfolio) -> None:
+        """The portfolio as rich tables."""
         console = Console(file=self.stream, highlight=False)
-        console.print(table)
+        for table in portfolio.tables():
+            console.print(table)

@@ -56,7 +56,7 @@ CASES = [
     (
         "non-string key",
         "company: {name: X}\nanswers: {1: yes}\n",
-        "2:11: error: answers: key 1 must be text",
+        "2:11: error: key '1' is read as a number, not text; put it in quotes",
     ),
     (
         "answers a list",

@@ -1,0 +1,97 @@
+"""`--format csv`: one row a profile, for spreadsheets; nothing a user wrote runs as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any
+
+from retail_stage.render.formats import Formatter
+
+if TYPE_CHECKING:
+    from retail_stage.engine import Result
+    from retail_stage.loading import Failure
+    from retail_stage.render.summary import Portfolio
+    from retail_stage.rubric import Rubric
+
+COMPANY_FIELDS = ("name", "id", "sector", "country", "assessed_on")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A value safe to put in a spreadsheet cell.
+
+    Text starting like a formula (= + - @, tab, carriage return) gets a leading apostrophe so
+    spreadsheets show it instead of running it; numbers are left alone.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _line(values: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def columns(rubric: Rubric) -> list[str]:
+    """The header: source, company, stage, label, index, coverage, attainments, dimensions."""
+    return [
+        "source",
+        *(f"company_{name}" for name in COMPANY_FIELDS),
+        "stage",
+        "label",
+        "index",
+        "coverage",
+        *(f"attainment_{stage.id}" for stage in rubric.stages),
+        *(f"dimension_{dim.id}" for dim in rubric.dimensions),
+        "error",
+    ]
+
+
+class CsvFormatter(Formatter):
+    """A header, then one row per profile; a failed profile has only source and error."""
+
+    def render(self, record: Result | Failure) -> str:
+        """One CSV row."""
+        from retail_stage.loading import Failure
+
+        width = len(self.rubric.stages) + len(self.rubric.dimensions) + 4 + len(COMPANY_FIELDS)
+        if isinstance(record, Failure):
+            return _line([record.source, *([None] * width), record.message])
+        return _line(
+            [
+                record.source,
+                *(record.company.get(name) for name in COMPANY_FIELDS),
+                record.stage,
+                record.label,
+                record.index,
+                record.coverage,
+                *(stage.attainment for stage in record.stages),
+                *(score for _, score in record.dimensions),
+                None,
+            ]
+        )
+
+    def _header(self) -> None:
+        if self.count == 0:
+            self.stream.write(_line(columns(self.rubric)))
+
+    def write_rendered(self, text: str) -> None:
+        """Write the header before the first row."""
+        self._header()
+        super().write_rendered(text)
+
+    def close(self) -> None:
+        """A header alone when no profile was found."""
+        self._header()
+
+    def write_summary(self, portfolio: Portfolio) -> None:
+        """The portfolio as rows: metric, key, label, count, value."""
+        rows = portfolio.rows()
+        self.stream.write(_line(list(rows[0])))
+        for row in rows:
+            self.stream.write(_line(list(row.values())))
