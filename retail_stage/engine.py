@@ -10,6 +10,7 @@ import copy
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from retail_stage.rubric import (
@@ -74,25 +75,37 @@ class NextStep(NamedTuple):
 class NextSteps:
     """What it takes to meet the next stage; `stage` is None at the top of the ladder.
 
-    The ranking is computed with the result; the NextStep records are built only when read,
-    since a batch writing CSV or a summary never needs them.
+    The ranking is computed with the result and kept as positions; the records (ids, gains)
+    are built only when read, since a batch writing CSV or a summary never needs them.
     """
 
-    __slots__ = ("_compiled", "_ranked", "_scores", "smallest_set", "stage")
+    __slots__ = ("_chosen", "_compiled", "_failed", "_order", "_scores", "_weight_sum", "stage")
 
     def __init__(
         self,
         stage: str | None,
-        smallest_set: tuple[str, ...],
-        ranked: list[tuple[bool, float, int, bool]],
+        order: list[int],
+        chosen: int,
+        failed: tuple[int, ...],
+        weight_sum: float,
         compiled: CompiledRubric | None,
         scores: list[float | None],
     ) -> None:
         self.stage = stage
-        self.smallest_set = smallest_set
-        self._ranked = ranked
+        self._order = order
+        self._chosen = chosen
+        self._failed = failed
+        self._weight_sum = weight_sum
         self._compiled = compiled
         self._scores = scores
+
+    @property
+    def smallest_set(self) -> tuple[str, ...]:
+        """The fewest indicators that, raised to their best answer, meet the stage."""
+        if self._compiled is None:
+            return ()
+        ids = self._compiled.ids
+        return tuple(ids[n] for n in self._order[: self._chosen])
 
     @property
     def indicators(self) -> tuple[NextStep, ...]:
@@ -106,11 +119,11 @@ class NextSteps:
                 ids[n],
                 dims[compiled.dimension_of[n]],
                 None if scores[n] is None else round(scores[n] or 0.0, 4),
-                round(gain, 4),
-                failed,
-                chosen,
+                round(compiled.weight[n] * (1.0 - (scores[n] or 0.0)) / self._weight_sum, 4),
+                n in self._failed,
+                rank < self._chosen,
             )
-            for failed, gain, n, chosen in self._ranked
+            for rank, n in enumerate(self._order)
         )
 
 
@@ -158,7 +171,7 @@ class Result:
         stage_high: str,
         compiled: CompiledRubric,
         attainment: list[float],
-        gates_failed: list[list[int]],
+        gates_failed: tuple[int, ...],
         dimension_scores: list[float | None],
         focus_traffic: float,
         focus_supply: float,
@@ -226,20 +239,18 @@ class Result:
     @property
     def stages(self) -> tuple[StageResult, ...]:
         """Each stage's attainment against its threshold, whether it is met, its failed gates."""
-        ids = self._compiled.ids
-        return tuple(
-            StageResult(
-                stage.id,
-                stage.name,
-                round(attain, 4),
-                stage.threshold,
-                attain >= stage.threshold - EPSILON and not failed,
-                tuple(ids[g] for g in failed),
+        compiled = self._compiled
+        ids, stage_of = compiled.ids, compiled.stage_of
+        results = []
+        for k, (stage, attain) in enumerate(
+            zip(compiled.rubric.stages, self._attainment, strict=True)
+        ):
+            failed = tuple(ids[n] for n in self._gates_failed if stage_of[n] == k)
+            met = attain >= stage.threshold - EPSILON and not failed
+            results.append(
+                StageResult(stage.id, stage.name, round(attain, 4), stage.threshold, met, failed)
             )
-            for stage, attain, failed in zip(
-                self._compiled.rubric.stages, self._attainment, self._gates_failed, strict=True
-            )
-        )
+        return tuple(results)
 
     @property
     def dimensions(self) -> tuple[tuple[str, float | None], ...]:
@@ -457,8 +468,10 @@ class CompiledRubric:
     weight: tuple[float, ...]
     supply: tuple[bool, ...]
     gate: tuple[float | None, ...]
-    rows: tuple[tuple[int, int, int, float, int, float | None], ...]
-    """(position, stage, dimension, weight, focus 0 traffic / 1 supply, gate score or None)."""
+    rows: tuple[tuple[int, int, float, int], ...]
+    """(stage, dimension, weight, focus: 0 traffic / 1 supply) of each indicator."""
+    gates: tuple[tuple[int, int, float], ...]
+    """(position, stage, score needed) of each gate."""
     stage_weight: tuple[float, ...]
     dimension_weight: tuple[float, ...]
     focus_weight: tuple[float, float]
@@ -466,7 +479,9 @@ class CompiledRubric:
     members: tuple[tuple[int, ...], ...]
     """Indicator positions of each stage."""
     remember: frozenset[int]
-    """Multi indicators, whose quick tables learn each valid combination of options."""
+    """Multi and number indicators, whose quick tables learn each valid answer once seen."""
+    boolean: frozenset[int]
+    """Yes/no indicators: the only ones whose quick tables hold True and False."""
     conditionals: tuple[tuple[int, int, float, float], ...]
     """(indicator, condition indicator, above, score when not asked)."""
     min_label_stage: int
@@ -525,11 +540,10 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         supply=supply,
         gate=gate,
         rows=tuple(
-            (n, k, d, w, 1 if f else 0, g)
-            for n, (k, d, w, f, g) in enumerate(
-                zip(stage_of, dimension_of, weight, supply, gate, strict=True)
-            )
+            (k, d, w, 1 if f else 0)
+            for k, d, w, f in zip(stage_of, dimension_of, weight, supply, strict=True)
         ),
+        gates=tuple((n, stage_of[n], g) for n, g in enumerate(gate) if g is not None),
         stage_weight=_totals(stage_of, weight, len(rubric.stages)),
         dimension_weight=_totals(dimension_of, weight, len(rubric.dimensions)),
         focus_weight=(
@@ -540,7 +554,10 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             tuple(n for n, k in enumerate(stage_of) if k == stage)
             for stage in range(len(rubric.stages))
         ),
-        remember=frozenset(n for n, ind in enumerate(inds) if isinstance(ind.answer, MultiAnswer)),
+        remember=frozenset(
+            n for n, ind in enumerate(inds) if isinstance(ind.answer, (MultiAnswer, NumberAnswer))
+        ),
+        boolean=frozenset(n for n, ind in enumerate(inds) if isinstance(ind.answer, BooleanAnswer)),
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
         ladder=(
@@ -572,33 +589,42 @@ def read_answers(
     notes: dict[str, str] = {}
     position = compiled.position
     quick = compiled.quick
+    remember = compiled.remember
     for key, raw in answers.items():
         n = position.get(key)
         if n is None:
             raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key))
-        found: float | None
-        # A list (a multi answer) is looked up as a tuple: multi tables remember the score of
-        # each valid combination once seen, so a batch checks every combination only once.
-        lookup = tuple(raw) if raw.__class__ is list else raw
-        try:
-            found = quick[n].get(lookup, _MISSING)
-        except TypeError:  # a mapping ({value, note}) or another unhashable value
-            found = _MISSING
+        value = raw
+        inner: tuple[str | int, ...] = ("answers", key)
+        if raw.__class__ is dict:
+            value, note = _with_note(raw, inner)
+            inner = ("answers", key, "value")
+            if note:
+                notes[key] = note
+        # Most answers are found by one lookup: option ids, yes/no, unknown, n/a, and, once
+        # checked, each combination of a multi answer (a frozenset: order does not count) and
+        # each number. Anything else, errors included, goes to the indicator's scorer.
+        kind = value.__class__
+        lookup: Any = value
+        if kind is list:
+            try:
+                lookup = frozenset(value)
+            except TypeError:  # an item that is not a plain value
+                lookup = None
+            else:
+                if len(lookup) != len(value):  # an option listed twice: let the scorer say so
+                    lookup = None
+        elif kind is bool and n not in compiled.boolean:
+            lookup = None  # True == 1 as a key: a yes/no is never a number or an option
+        found: float | None = quick[n].get(lookup, _MISSING) if lookup is not None else _MISSING
         if found is not _MISSING:
             scores[n] = found
             continue
-        value = raw
-        inner: tuple[str | int, ...] = ("answers", key)
-        if isinstance(raw, dict):
-            value, note = _with_note(raw, inner)
-            inner = (*inner, "value")
-            if note:
-                notes[key] = note
         try:
             scores[n] = found = compiled.scorers[n](value)
         except AnswerError as exc:
             raise AnswerError((*inner, *exc.loc), exc.message) from None
-        if lookup is not raw and n in compiled.remember and len(quick[n]) < _REMEMBER_LIMIT:
+        if lookup is not None and n in remember and len(quick[n]) < _REMEMBER_LIMIT:
             quick[n][lookup] = found
     for n, condition, above, fallback in compiled.conditionals:
         asked_by = scores[condition]
@@ -648,8 +674,6 @@ def evaluate(
     k_count = len(stages)
     known = [0.0] * k_count  # sum of w*s over answered indicators
     unknown = [0.0] * k_count  # sum of w over unknown indicators
-    gates_low: list[list[int]] = [[] for _ in range(k_count)]
-    gates_high: list[list[int]] = [[] for _ in range(k_count)]
     dims = len(compiled.dimension_ids)
     dim_ws = [0.0] * dims
     focus_ws = [0.0, 0.0]  # traffic, supply
@@ -657,26 +681,29 @@ def evaluate(
     total = list(compiled.stage_weight)
     dim_w = list(compiled.dimension_weight)
     focus_w = list(compiled.focus_weight)
-    for s, (n, k, d, w, f, need) in zip(scores, compiled.rows, strict=False):
+    for s, (k, d, w, f) in zip(scores, compiled.rows, strict=False):
         if s is None:
             unknown[k] += w
-            if need is not None:
-                gates_low[k].append(n)
         elif s > 0.0:
             ws = w * s
             known[k] += ws
             dim_ws[d] += ws
             focus_ws[f] += ws
-            if need is not None and s < need - EPSILON:
-                gates_low[k].append(n)
-                gates_high[k].append(n)
         elif s == NOT_APPLICABLE:
             total[k] -= w
             dim_w[d] -= w
             focus_w[f] -= w
-        elif need is not None:  # a gate answered 0
-            gates_low[k].append(n)
-            gates_high[k].append(n)
+    # Gates fail with unknowns as 0 (low) and, below their score, with unknowns as 1 (high).
+    failed_low: list[int] = []
+    blocked_low: set[int] = set()
+    blocked_high: set[int] = set()
+    for n, k, need in compiled.gates:
+        s = scores[n]
+        if s is None or s < need - EPSILON:
+            failed_low.append(n)
+            blocked_low.add(k)
+            if s is not None:
+                blocked_high.add(k)
 
     reached = reached_high = k_count
     attain = [0.0] * k_count
@@ -688,9 +715,9 @@ def evaluate(
         else:
             a = high = 0.0
         threshold = stages[k].threshold - EPSILON
-        if reached == k_count and (a < threshold or gates_low[k]):
+        if reached == k_count and (a < threshold or k in blocked_low):
             reached = k
-        if reached_high == k_count and (high < threshold or gates_high[k]):
+        if reached_high == k_count and (high < threshold or k in blocked_high):
             reached_high = k
     index = float(k_count) if reached == k_count else reached + min(attain[reached], INDEX_CAP)
 
@@ -702,7 +729,7 @@ def evaluate(
     ladder = compiled.ladder
     return Result(
         source=source,
-        company=company or {},
+        company=company if company is not None else _NOTHING,
         rubric_id=rubric.id,
         rubric_version=rubric.version,
         stage=ladder[reached][0],
@@ -714,21 +741,22 @@ def evaluate(
         stage_high=ladder[reached_high][0],
         compiled=compiled,
         attainment=attain,
-        gates_failed=gates_low,
+        gates_failed=tuple(failed_low) if failed_low else (),
         dimension_scores=[
             dim_ws[d] / dim_w[d] if dim_w[d] > EPSILON else None for d in range(dims)
         ],
         focus_traffic=round(traffic, 4),
         focus_supply=round(supply, 4),
-        next_steps=_next_steps(compiled, scores, reached, known, total, gates_low),
+        next_steps=_next_steps(compiled, scores, reached, known, total, failed_low),
         scores=scores,
-        notes=notes or {},
+        notes=notes if notes is not None else _NOTHING,
         warnings=warnings,
         answers=answers,
     )
 
 
-_TOP = NextSteps(None, (), [], None, [])
+_TOP = NextSteps(None, [], 0, (), 1.0, None, [])
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 
 def _next_steps(
@@ -737,38 +765,37 @@ def _next_steps(
     reached: int,
     known: list[float],
     total: list[float],
-    gates_failed: list[list[int]],
+    failed_gates: list[int],
 ) -> NextSteps:
     stages = compiled.rubric.stages
     if reached == len(stages):
         return _TOP
     k = reached
     weight_sum = total[k]
-    failed = gates_failed[k]
     weight = compiled.weight
-    # (passes gate, -gain, position): sorting puts failed gates first, then the largest gains,
-    # ties in rubric order, so the ranking is deterministic.
+    # (passes its gate, -gain, position): sorting puts failed gates first, then the largest
+    # gains, ties in rubric order, so the ranking is deterministic.
     candidates: list[tuple[bool, float, int]] = []
     for n in compiled.members[k]:
         s = scores[n]
         if s is None:
-            candidates.append((n not in failed, -weight[n] / weight_sum, n))
+            candidates.append((n not in failed_gates, -weight[n], n))
         elif s < 1.0 - EPSILON and s != NOT_APPLICABLE:
-            candidates.append((n not in failed, -weight[n] * (1.0 - s) / weight_sum, n))
+            candidates.append((n not in failed_gates, -weight[n] * (1.0 - s), n))
     candidates.sort()
-    missing = (stages[k].threshold * weight_sum - known[k]) / weight_sum - EPSILON
-    ranked: list[tuple[bool, float, int, bool]] = []
-    chosen: list[str] = []
+    # The smallest set: every failed gate, then the largest gains until the threshold is met.
+    # Gates sort first, so the set is a prefix of the ranking.
+    missing = stages[k].threshold * weight_sum - known[k] - EPSILON
+    chosen = 0
     gained = 0.0
-    ids = compiled.ids
-    for passes, loss, n in candidates:
-        is_gate, gain = not passes, -loss
-        pick = is_gate or gained < missing
-        if pick:
-            gained += gain
-            chosen.append(ids[n])
-        ranked.append((is_gate, gain, n, pick))
-    return NextSteps(stages[k].id, tuple(chosen), ranked, compiled, scores)
+    for passes, loss, _n in candidates:
+        if passes and gained >= missing:
+            break
+        gained -= loss
+        chosen += 1
+    failed = tuple(n for n in failed_gates if compiled.stage_of[n] == k)
+    order = [n for _, _, n in candidates]
+    return NextSteps(stages[k].id, order, chosen, failed, weight_sum, compiled, scores)
 
 
 def score_answers(
