@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
 from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json
@@ -202,6 +202,8 @@ class Outcome(NamedTuple):
     warnings: tuple[str, ...]
     tally: Tally | None
     size: int = 0
+    report: tuple[dict[str, Any], str] | None = None
+    """(company block, rendered report) when the job writes a folder of reports."""
 
 
 class _Lines(NamedTuple):
@@ -231,6 +233,9 @@ class Job:
     output_format: OutputFormat
     render: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
+    lang: str | None = None
+    report_format: str | None = None
+    """A ReportFormat value: render each result's report too (`score --report-dir`)."""
 
 
 class Scorer:
@@ -241,7 +246,7 @@ class Scorer:
         from retail_stage.loading import load_rubric
 
         self.job = job
-        self.compiled = compile_rubric(load_rubric(job.rubric_path))
+        self.compiled = compile_rubric(load_rubric(job.rubric_path, job.lang))
         # This formatter only renders, in whichever process scores; the parent writes.
         self.formatter = job.output_format.formatter(io.StringIO(), self.compiled.rubric)
 
@@ -253,7 +258,14 @@ class Scorer:
         tally = Tally(
             record.stage, record.label, record.index, tuple(v for _, v in record.dimensions)
         )
-        return Outcome(text, None, record.warnings, tally, size)
+        report = None
+        if self.job.report_format is not None:
+            from retail_stage.render.report import render_report
+            from retail_stage.render.report_formats import ReportFormat
+
+            fmt = ReportFormat(self.job.report_format)
+            report = (dict(record.company), render_report(record, self.compiled.rubric, fmt))
+        return Outcome(text, None, record.warnings, tally, size, report)
 
     def run(self, unit: _Unit) -> list[Outcome]:
         """The outcomes of one unit of work, in order; the last one carries its size."""
@@ -451,7 +463,7 @@ def _worker_start(job: Job) -> None:
     _WORKER[:] = [Scorer(job)]
 
 
-_Packed = tuple[str, list[tuple[int, "str | None", tuple[str, ...], "Tally | None", int]]]
+_Packed = tuple[str, list[tuple[Any, ...]]]
 
 
 def _worker_task(task: list[_Unit]) -> _Packed:
@@ -464,8 +476,8 @@ def _worker_task(task: list[_Unit]) -> _Packed:
 def _unpack(packed: _Packed) -> Iterator[Outcome]:
     text, rest = packed
     at = 0
-    for length, failure, warnings, tally, size in rest:
-        yield Outcome(text[at : at + length], failure, warnings, tally, size)
+    for length, *fields in rest:
+        yield Outcome(text[at : at + length], *fields)
         at += length
 
 

@@ -106,6 +106,11 @@ def _compiled(rubric: Path | None, lang: str | None = None):  # type: ignore[no-
     return compile_rubric(_rubric_in(rubric, lang))
 
 
+def _named_files(arguments: list[str]) -> set[Path]:
+    """The files named on the command line (not those found in folders), resolved."""
+    return {Path(a).resolve() for a in arguments if a != "-" and Path(a).is_file()}
+
+
 class InputFormat(str, Enum):
     """How to read stdin when its content cannot tell."""
 
@@ -167,17 +172,56 @@ def score(
         int,
         typer.Option("--max-bytes", min=1, help="Largest file, or JSONL line, accepted (bytes)."),
     ] = 5 * 1024 * 1024,
+    report_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--report-dir",
+            help="Also write one report per profile into this folder (named from the company "
+            "id or name; never outside the folder).",
+            show_default=False,
+        ),
+    ] = None,
+    report_format: Annotated[
+        ReportFormat,
+        typer.Option("--report-format", help="Format of the --report-dir reports."),
+    ] = ReportFormat.HTML,
+    lang: LangOption = None,
 ) -> None:
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
     from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch
     from retail_stage.output import open_output
     from retail_stage.render.summary import Portfolio
 
-    compiled = _compiled(rubric)
+    compiled = _compiled(rubric, lang)
     if output is not None and not output.resolve().parent.is_dir():
         _err(f"{output}: error: cannot write: folder {output.parent} does not exist")
         raise typer.Exit(EXIT_USAGE)
-    job = Job(str(rubric) if rubric is not None else None, fmt, not summary, max_bytes)
+    if output is not None and output.resolve() in _named_files([*paths, str(rubric or "")]):
+        _err(f"{output}: error: the output is also an input; choose another file")
+        raise typer.Exit(EXIT_USAGE)
+    reports = None
+    if report_dir is not None:
+        from retail_stage.render.report import ReportWriter
+
+        if report_format is ReportFormat.TERMINAL:
+            _err(
+                "error: --report-format: the terminal format is for the screen; use html, svg, "
+                "txt, md or json"
+            )
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            reports = ReportWriter(report_dir, report_format, compiled.rubric)
+        except OSError as exc:
+            _err(f"{report_dir}: error: cannot create the report folder: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+    job = Job(
+        str(rubric) if rubric is not None else None,
+        fmt,
+        not summary,
+        max_bytes,
+        _language(lang),
+        None if reports is None else report_format.value,
+    )
     counts = Counts()
     portfolio = Portfolio(compiled.rubric)
     advance, stop = progress_bar(input_bytes(paths)) if sys.stderr.isatty() else (None, None)
@@ -199,6 +243,8 @@ def score(
                     portfolio.add(outcome.tally)
                 else:
                     formatter.write_rendered(outcome.text)
+                if reports is not None and outcome.report is not None:
+                    reports.write_rendered(*outcome.report)
                 if advance is not None:
                     advance(outcome)
                 if fail_fast and outcome.failure is not None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich._export_format import CONSOLE_SVG_FORMAT
@@ -615,7 +615,11 @@ def report_file_name(result: Result, taken: set[str], fmt: ReportFormat) -> str:
     `taken` holds the names already used (compared case-insensitively, for case-insensitive
     file systems); the new name is added to it.
     """
-    company = result.company
+    return company_file_name(result.company, taken, fmt)
+
+
+def company_file_name(company: Mapping[str, Any], taken: set[str], fmt: ReportFormat) -> str:
+    """The file name `report_file_name` gives, from a result's company block alone."""
     base = str(company.get("id") or company.get("name") or "")
     stem = _UNSAFE.sub("-", base).strip("-_")[:80].strip("-_").lower() or "profile"
     name = f"{stem}.{fmt.value}"
@@ -645,12 +649,16 @@ class ReportWriter:
 
     def write(self, result: Result) -> Path:
         """Write the report of `result`; the path written."""
+        return self.write_rendered(result.company, render_report(result, self.rubric, self.fmt))
+
+    def write_rendered(self, company: Mapping[str, Any], text: str) -> Path:
+        """Write a report already rendered (by a worker process) for `company`; the path."""
         from retail_stage.output import write_atomic
 
-        path = self.root / report_file_name(result, self.taken, self.fmt)
-        if path.parent != self.root:  # pragma: no cover - report_file_name makes no separators
+        path = self.root / company_file_name(company, self.taken, self.fmt)
+        if path.parent != self.root:  # pragma: no cover - company_file_name makes no separators
             raise ValueError(f"refusing to write outside {self.root}: {path}")
-        write_atomic(path, render_report(result, self.rubric, self.fmt))
+        write_atomic(path, text)
         return path
 
     def passing(self, records: Iterable[Result | Failure]) -> Iterator[Result | Failure]:
