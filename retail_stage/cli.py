@@ -194,7 +194,8 @@ def score(
 
     compiled = _compiled(rubric, lang)
     if output is not None and not output.resolve().parent.is_dir():
-        _err(f"{output}: error: cannot write: folder {output.parent} does not exist")
+        why = "is not a folder" if output.parent.exists() else "does not exist"
+        _err(f"{output}: error: cannot write: {output.parent} {why}")
         raise typer.Exit(EXIT_USAGE)
     if output is not None and output.resolve() in _named_files([*paths, str(rubric or "")]):
         _err(f"{output}: error: the output is also an input; choose another file")

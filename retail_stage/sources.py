@@ -244,7 +244,7 @@ def _line_col(prefix: str) -> tuple[int, int]:
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
-def _yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int = 0) -> Problem:
+def _yaml_problem(path: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         what = exc.problem or "invalid YAML"
@@ -252,11 +252,13 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int = 0) -> Probl
             pass  # raised by our own checks, already worded for the user
         elif "maximum nesting depth" in what:
             what = "document is nested too deeply"
+        elif text[mark.index : mark.index + 1] == "\t":
+            what = "invalid YAML: a tab; YAML indents with spaces only"
         else:
             if exc.context and "while" not in exc.context:
                 what = f"{exc.context}: {what}"
             what = f"invalid YAML: {what}"
-        return Problem(path, what, mark.line + 1 + line_offset, mark.column + 1)
+        return Problem(path, what, mark.line + 1, mark.column + 1)
     return Problem(path, f"invalid YAML: {exc}")  # pragma: no cover - unmarked errors are rare
 
 
@@ -271,7 +273,7 @@ def load_yaml_documents(text: str, path: str) -> list[Any]:
             documents.append(None if node is None else builder.build(node))
         return documents
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_problem(path, exc)) from None
+        raise SourceError(_yaml_problem(path, exc, text)) from None
     except RecursionError:
         raise SourceError(Problem(path, "document is nested too deeply")) from None
     finally:

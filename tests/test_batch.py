@@ -312,4 +312,4 @@ def test_an_output_folder_that_does_not_exist_is_bad_usage(tmp_path: Path) -> No
     out = tmp_path / "nope" / "out.json"
     code, stdout, stderr = score(str(EXAMPLES), "-o", str(out))
     assert (code, stdout) == (2, "")
-    assert stderr == [f"{out}: error: cannot write: folder {out.parent} does not exist"]
+    assert stderr == [f"{out}: error: cannot write: {out.parent} does not exist"]
