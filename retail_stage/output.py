@@ -27,6 +27,9 @@ class _LazyFile(io.TextIOBase):
             handle, self.temporary = tempfile.mkstemp(
                 prefix=f".{self.path.name}.", suffix=".tmp", dir=folder
             )
+            # mkstemp makes the file private (0600); a report is an ordinary file, so give it
+            # the permissions open() would: those of the file it replaces, else 0666 less umask.
+            os.fchmod(handle, _mode_for(self.path))
             self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         return self._stream
 
@@ -54,6 +57,15 @@ class _LazyFile(io.TextIOBase):
         if self.temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self.temporary)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 @contextlib.contextmanager

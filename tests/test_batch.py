@@ -313,3 +313,22 @@ def test_an_output_folder_that_does_not_exist_is_bad_usage(tmp_path: Path) -> No
     code, stdout, stderr = score(str(EXAMPLES), "-o", str(out))
     assert (code, stdout) == (2, "")
     assert stderr == [f"{out}: error: cannot write: {out.parent} does not exist"]
+
+
+def test_output_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    from retail_stage.output import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.txt", "x")
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_atomic(kept, "new")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640
+    assert kept.read_text() == "new"
