@@ -372,13 +372,15 @@ def flow_value(value: Any) -> str:
 
 
 def schema_reference(folder: Path) -> str:
-    """Where an editor finds the profile schema, relative to `folder` when the source checkout
-    has it, else the file name `retail-stage rubric schema profile` writes beside the profile."""
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "profile.schema.json"
+    """Where an editor finds the profile schema: relative to `folder` in a source checkout,
+    else the copy shipped inside the installed package (an absolute path)."""
+    here = Path(__file__).resolve().parent
+    schema = here.parent / "schemas" / "profile.schema.json"
     if schema.is_file():
         with contextlib.suppress(ValueError):
             return Path(os.path.relpath(schema, folder.resolve())).as_posix()
-    return "profile.schema.json"  # pragma: no cover - installed from a wheel
+    shipped = here / "json_schemas" / "profile.schema.json"  # pragma: no cover - installed wheel
+    return shipped.as_uri() if shipped.is_file() else "profile.schema.json"  # pragma: no cover
 
 
 def resume_command(path: Path, rubric_arg: str | None = None) -> str:
