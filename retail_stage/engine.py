@@ -134,6 +134,7 @@ class Result:
         "_attainment",
         "_compiled",
         "_dimension_scores",
+        "_dimensions",
         "_gates_failed",
         "answers",
         "company",
@@ -196,6 +197,7 @@ class Result:
         self._attainment = attainment
         self._gates_failed = gates_failed
         self._dimension_scores = dimension_scores
+        self._dimensions: tuple[tuple[str, float | None], ...] | None = None
         self.focus_traffic = focus_traffic
         self.focus_supply = focus_supply
         self.next_steps = next_steps
@@ -255,10 +257,12 @@ class Result:
     @property
     def dimensions(self) -> tuple[tuple[str, float | None], ...]:
         """(dimension id, score) in rubric order; None when every indicator of it is n/a."""
-        return tuple(
-            (d, None if v is None else round(v, 4))
-            for d, v in zip(self._compiled.dimension_ids, self._dimension_scores, strict=True)
-        )
+        if self._dimensions is None:  # built once: the output and the summary both read it
+            self._dimensions = tuple(
+                (d, None if v is None else round(v, 4))
+                for d, v in zip(self._compiled.dimension_ids, self._dimension_scores, strict=True)
+            )
+        return self._dimensions
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result object of DESIGN §2."""
