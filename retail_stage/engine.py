@@ -21,6 +21,7 @@ from retail_stage.rubric import (
     NumberAnswer,
     Rubric,
     ScaleAnswer,
+    max_score,
 )
 from retail_stage.sources import KEY
 
@@ -119,7 +120,10 @@ class NextSteps:
                 ids[n],
                 dims[compiled.dimension_of[n]],
                 None if scores[n] is None else round(scores[n] or 0.0, 4),
-                round(compiled.weight[n] * (1.0 - (scores[n] or 0.0)) / self._weight_sum, 4),
+                round(
+                    compiled.weight[n] * (compiled.best[n] - (scores[n] or 0.0)) / self._weight_sum,
+                    4,
+                ),
                 n in self._failed,
                 rank < self._chosen,
             )
@@ -372,7 +376,8 @@ def _multi_scorer(ind: Indicator, answer: MultiAnswer) -> Scorer:
         if value.__class__ is list:
             try:  # the common case in one C-level pass; any doubt goes to the checks below
                 if len(set(value)) == len(value):
-                    return min(1.0, sum([scores[item] for item in value]))
+                    # fsum is exactly rounded: the same options in any order, the same score.
+                    return min(1.0, math.fsum([scores[item] for item in value]))
             except (KeyError, TypeError):
                 pass
         if value is None:
@@ -393,7 +398,7 @@ def _checked_multi(
     ind: Indicator, value: list[Any], scores: dict[str, float], expected: str
 ) -> float:
     """The score of a multi answer, or the error that names the first bad item."""
-    total = 0.0
+    chosen: list[float] = []
     seen: set[str] = set()
     for position, item in enumerate(value):
         if not isinstance(item, str) or item not in scores:
@@ -403,8 +408,8 @@ def _checked_multi(
         if item in seen:
             raise AnswerError((position,), f"option {item!r} is listed twice")
         seen.add(item)
-        total += scores[item]
-    return min(1.0, total)
+        chosen.append(scores[item])
+    return min(1.0, math.fsum(chosen))
 
 
 def _number_scorer(ind: Indicator, answer: NumberAnswer) -> Scorer:
@@ -421,12 +426,13 @@ def _number_scorer(ind: Indicator, answer: NumberAnswer) -> Scorer:
                 return special
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise AnswerError((), f"expected a number for {ind.id!r}, got {_show(value)}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise AnswerError((), f"expected a finite number for {ind.id!r}, got {value}")
         if (low is not None and value < low) or (high is not None and value > high):
+            shown = f"{value:g}" if isinstance(value, float) else _show(value)
             raise AnswerError(
                 (),
-                f"{value:g}{unit} is out of range for {ind.id!r}: expected "
+                f"{shown}{unit} is out of range for {ind.id!r}: expected "
                 f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}{unit}",
             )
         for band_min, band_score in bands:
@@ -486,6 +492,8 @@ class CompiledRubric:
     """Multi and number indicators, whose quick tables learn each valid answer once seen."""
     boolean: frozenset[int]
     """Yes/no indicators: the only ones whose quick tables hold True and False."""
+    best: tuple[float, ...]
+    """The best score each indicator's answers can give."""
     conditionals: tuple[tuple[int, int, float, float], ...]
     """(indicator, condition indicator, above, score when not asked)."""
     min_label_stage: int
@@ -562,6 +570,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             n for n, ind in enumerate(inds) if isinstance(ind.answer, (MultiAnswer, NumberAnswer))
         ),
         boolean=frozenset(n for n, ind in enumerate(inds) if isinstance(ind.answer, BooleanAnswer)),
+        best=tuple(max_score(ind.answer) for ind in inds),
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
         ladder=(
@@ -618,9 +627,16 @@ def read_answers(
             else:
                 if len(lookup) != len(value):  # an option listed twice: let the scorer say so
                     lookup = None
-        elif kind is bool and n not in compiled.boolean:
-            lookup = None  # True == 1 as a key: a yes/no is never a number or an option
-        found: float | None = quick[n].get(lookup, _MISSING) if lookup is not None else _MISSING
+        elif kind is not str and value is not None and (kind is bool) != (n in compiled.boolean):
+            # True == 1 == 1.0 as keys: a yes/no table must not answer a number, nor a number
+            # table a yes/no. Let the scorer judge (and name the error).
+            lookup = None
+        found: float | None = _MISSING
+        if lookup is not None:
+            try:  # noqa: SIM105 - a context manager per answer costs more than the lookup
+                found = quick[n].get(lookup, _MISSING)
+            except TypeError:  # a mapping or another value that cannot be a key
+                pass
         if found is not _MISSING:
             scores[n] = found
             continue
@@ -780,12 +796,15 @@ def _next_steps(
     # (passes its gate, -gain, position): sorting puts failed gates first, then the largest
     # gains, ties in rubric order, so the ranking is deterministic.
     candidates: list[tuple[bool, float, int]] = []
+    best = compiled.best
     for n in compiled.members[k]:
+        # The gain of raising an indicator to its best answer: w * (1 - s) in DESIGN §1, where
+        # every answer kind can reach 1; a custom rubric's best may be lower, and counts as is.
         s = scores[n]
         if s is None:
-            candidates.append((n not in failed_gates, -weight[n], n))
-        elif s < 1.0 - EPSILON and s != NOT_APPLICABLE:
-            candidates.append((n not in failed_gates, -weight[n] * (1.0 - s), n))
+            candidates.append((n not in failed_gates, -weight[n] * best[n], n))
+        elif s < best[n] - EPSILON and s != NOT_APPLICABLE:
+            candidates.append((n not in failed_gates, -weight[n] * (best[n] - s), n))
     candidates.sort()
     # The smallest set: every failed gate, then the largest gains until the threshold is met.
     # Gates sort first, so the set is a prefix of the ranking.

@@ -164,6 +164,18 @@ def test_answer_with_note_keeps_the_note(mini: CompiledRubric) -> None:
             "unknown indicator 'aa' for rubric 'mini'; did you mean 'a'?",
         ),
         ({"a": 3}, ("answers", "a"), "expected yes or no for 'a', got 3"),
+        ({"a": 1}, ("answers", "a"), "expected yes or no for 'a', got 1"),
+        ({"a": 0.0}, ("answers", "a"), "expected yes or no for 'a', got 0.0"),
+        (
+            {"d": {"value": {"x": 1}}},
+            ("answers", "d", "value"),
+            "expected a number for 'd', got {'x': 1}",
+        ),
+        (
+            {"d": 10**400},
+            ("answers", "d"),
+            "1" + "0" * 56 + "... % is out of range for 'd': expected 0..100 %",
+        ),
         ({"a": "n/a"}, ("answers", "a"), "'n/a' is not accepted for 'a': it is a gate"),
         (
             {"b": "n/a"},
@@ -224,3 +236,25 @@ def test_result_dict_has_the_contract_fields(mini: CompiledRubric) -> None:
     }
     assert data["next_steps"]["smallest_set"] == ["d"]
     assert data["stage_range"] == {"low": "s1", "high": "s2", "certain": False}
+
+
+def test_next_step_gain_counts_up_to_the_best_answer(mini: CompiledRubric) -> None:
+    # c's best option scores 0.8, so raising it from x (0.2) gains 0.6 of its weight, not 0.8.
+    steps = run(mini, a=False, b="none", c="x").next_steps
+    assert [(n.indicator, n.gain) for n in steps.indicators] == [
+        ("a", 0.5),
+        ("b", 0.25),
+        ("c", 0.15),
+    ]
+
+
+def test_a_multi_answer_scores_the_same_in_any_order_and_after_any_batch(
+    bundled: CompiledRubric,
+) -> None:
+    import itertools
+
+    key = "sr_data_driven_decisions"
+    options = ["demand-forecast", "site-selection", "labour", "allocation"]
+    first = score_answers(bundled, {key: options}).scores[bundled.position[key]]
+    for order in itertools.permutations(options):
+        assert score_answers(bundled, {key: list(order)}).scores[bundled.position[key]] == first

@@ -56,8 +56,10 @@ class TableFormatter(Formatter):
             self._rows.append(json.loads(text))
 
     def close(self) -> None:
-        """Print the table."""
+        """Print the table; nothing when no profile was scored (stderr says why)."""
         rows: list[list[str | None]] = getattr(self, "_rows", [])
+        if not rows:
+            return
         order = [self.rubric.baseline.id] + [s.id for s in self.rubric.stages]
         names = {s.id: s.name for s in self.rubric.stages} | {
             self.rubric.baseline.id: self.rubric.baseline.name

@@ -126,3 +126,22 @@ def test_output_under_a_file_is_bad_usage(tmp_path: Path) -> None:
     assert (
         result.stderr == f"{blocker / 'out.json'}: error: cannot write: {blocker} is not a folder\n"
     )
+
+
+def test_no_profile_scored_prints_no_empty_table(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+
+
+def test_a_mapping_inside_an_answer_does_not_stop_the_batch(tmp_path: Path) -> None:
+    bad = tmp_path / "a.yaml"
+    bad.write_text("company: {name: A}\nanswers:\n  mc_online_assortment: {value: {a: 1}}\n")
+    good = tmp_path / "b.yaml"
+    good.write_text("company: {name: B}\n")
+    result = runner.invoke(app, ["score", str(tmp_path), "-f", "jsonl"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{bad}:3:33: error: expected a number for 'mc_online_assortment', got {{'a': 1}}"
+    )
+    assert len(result.stdout.splitlines()) == 2
