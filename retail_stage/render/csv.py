@@ -76,18 +76,9 @@ class CsvFormatter(Formatter):
             ]
         )
 
-    def _header(self) -> None:
-        if self.count == 0:
-            self.stream.write(_line(columns(self.rubric)))
-
-    def write_rendered(self, text: str) -> None:
-        """Write the header before the first row."""
-        self._header()
-        super().write_rendered(text)
-
-    def close(self) -> None:
-        """A header alone when no profile was found."""
-        self._header()
+    def header(self) -> str:
+        """The column names."""
+        return _line(columns(self.rubric))
 
     def write_summary(self, portfolio: Portfolio) -> None:
         """The portfolio as rows: metric, key, label, count, value."""

@@ -35,8 +35,14 @@ class Formatter(ABC):
     def render(self, record: Result | Failure) -> str:
         """The text of one result, or of the record of a profile that failed."""
 
+    def header(self) -> str:
+        """Text written once before the first record, or alone when there is none."""
+        return ""
+
     def write_rendered(self, text: str) -> None:
-        """Write one rendered record in its place."""
+        """Write one rendered record in its place (after the header, for the first)."""
+        if self.count == 0:
+            self.stream.write(self.header())
         self.stream.write(text)
         self.count += 1
 
@@ -44,8 +50,10 @@ class Formatter(ABC):
         """Render and write one record."""
         self.write_rendered(self.render(record))
 
-    def close(self) -> None:  # noqa: B027 - most formats have nothing to finish
-        """Finish the output (closing brackets, a table built from all rows)."""
+    def close(self) -> None:
+        """Finish the output; with no record at all, the header alone (still a valid file)."""
+        if self.count == 0:
+            self.stream.write(self.header())
 
     @abstractmethod
     def write_summary(self, portfolio: Portfolio) -> None:

@@ -53,18 +53,9 @@ class MarkdownFormatter(Formatter):
             ]
         )
 
-    def _header(self) -> None:
-        if self.count == 0:
-            self.stream.write(_row(list(HEADER)) + "|" + "---|" * len(HEADER) + "\n")
-
-    def write_rendered(self, text: str) -> None:
-        """Write the header before the first row."""
-        self._header()
-        super().write_rendered(text)
-
-    def close(self) -> None:
-        """A header alone when no profile was found."""
-        self._header()
+    def header(self) -> str:
+        """The table's header and separator rows."""
+        return _row(list(HEADER)) + "|" + "---|" * len(HEADER) + "\n"
 
     def write_summary(self, portfolio: Portfolio) -> None:
         """The portfolio as three tables: stages × labels, the index, the dimensions."""
