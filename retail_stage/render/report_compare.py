@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from retail_stage.rubric import Indicator, Rubric
 
 
+def _sections(comparison: Comparison) -> Iterator[tuple[str, tuple[IndicatorChange, ...]]]:
+    """(title, changes) of the indicator sections every format shows, in order; the section of
+    answers that changed without a score change only when there are some."""
+    for direction, title in (
+        (IMPROVED, "Improved"),
+        (REGRESSED, "Regressed"),
+        (CHANGED, "Changed without a score change"),
+    ):
+        rows = comparison.by_direction(direction)
+        if direction != CHANGED or rows:
+            yield title, rows
+
+
 def _pts(change: Change) -> str:
     delta = change.delta
     if delta is None:
@@ -203,14 +216,7 @@ def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableTy
     dims = [(dim_names[c.id], c, "") for c in comparison.dimensions]
     yield Group(heading("Dimensions"), _changes_table(dims), Text(""))
     indicators = _indicators(comparison, rubric)
-    for direction, title in (
-        (IMPROVED, "Improved"),
-        (REGRESSED, "Regressed"),
-        (CHANGED, "Changed without a score change"),
-    ):
-        rows = comparison.by_direction(direction)
-        if direction == CHANGED and not rows:
-            continue
+    for title, rows in _sections(comparison):
         body: RenderableType = (
             _indicator_rows(rows, indicators) if rows else Text("none", style="bright_black")
         )
@@ -361,14 +367,7 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
     dim_names = {d.id: d.name for d in rubric.dimensions}
     changes("Dimensions", [(dim_names[c.id], c, "") for c in comparison.dimensions])
     indicators = _indicators(comparison, rubric)
-    for direction, title in (
-        (IMPROVED, "Improved"),
-        (REGRESSED, "Regressed"),
-        (CHANGED, "Changed without a score change"),
-    ):
-        rows = comparison.by_direction(direction)
-        if direction == CHANGED and not rows:
-            continue
+    for title, rows in _sections(comparison):
         out += [f"## {title} ({len(rows)})", ""]
         if not rows:
             out += ["None.", ""]
