@@ -188,6 +188,7 @@ class Tally(NamedTuple):
     ladder_index: float
     """The result's index (named so as not to hide tuple.index)."""
     dimensions: tuple[float | None, ...]
+    """Each dimension's score, for the summary; empty when the job renders each result."""
 
 
 class Outcome(NamedTuple):
@@ -255,9 +256,10 @@ class Scorer:
         text = self.formatter.render(record) if self.job.render else ""
         if isinstance(record, Failure):
             return Outcome(text, record.message, (), None, size)
-        tally = Tally(
-            record.stage, record.label, record.index, tuple(v for _, v in record.dimensions)
-        )
+        # Dimension scores serve the portfolio summary only, which is all a job that does not
+        # render writes.
+        dimensions = () if self.job.render else tuple(v for _, v in record.dimensions)
+        tally = Tally(record.stage, record.label, record.index, dimensions)
         report = None
         if self.job.report_format is not None:
             from retail_stage.render.report import render_report

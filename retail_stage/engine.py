@@ -7,9 +7,12 @@ can map `score` over a partition of profiles. Every number of a result is define
 from __future__ import annotations
 
 import copy
+import json
 import math
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -76,16 +79,17 @@ class NextStep(NamedTuple):
 class NextSteps:
     """What it takes to meet the next stage; `stage` is None at the top of the ladder.
 
-    The ranking is computed with the result and kept as positions; the records (ids, gains)
-    are built only when read, since a batch writing CSV or a summary never needs them.
+    The ranking is computed with the result and kept as sorted (-gain, position) pairs, failed
+    gates first; the records (ids, gains) are built only when read, since a batch
+    writing CSV or a summary never needs them.
     """
 
-    __slots__ = ("_chosen", "_compiled", "_failed", "_order", "_scores", "_weight_sum", "stage")
+    __slots__ = ("_chosen", "_compiled", "_failed", "_ranking", "_scores", "_weight_sum", "stage")
 
     def __init__(
         self,
         stage: str | None,
-        order: list[int],
+        ranking: list[tuple[float, int]],
         chosen: int,
         failed: tuple[int, ...],
         weight_sum: float,
@@ -93,7 +97,7 @@ class NextSteps:
         scores: list[float | None],
     ) -> None:
         self.stage = stage
-        self._order = order
+        self._ranking = ranking
         self._chosen = chosen
         self._failed = failed
         self._weight_sum = weight_sum
@@ -106,7 +110,7 @@ class NextSteps:
         if self._compiled is None:
             return ()
         ids = self._compiled.ids
-        return tuple(ids[n] for n in self._order[: self._chosen])
+        return tuple(ids[n] for _, n in self._ranking[: self._chosen])
 
     @property
     def indicators(self) -> tuple[NextStep, ...]:
@@ -127,7 +131,30 @@ class NextSteps:
                 n in self._failed,
                 rank < self._chosen,
             )
-            for rank, n in enumerate(self._order)
+            for rank, (_, n) in enumerate(self._ranking)
+        )
+
+    def to_json(self) -> str:
+        """The `next_steps` object of `Result.to_json`: JSON text, keys in contract order."""
+        compiled = self._compiled
+        if compiled is None:
+            return '{"stage": null, "smallest_set": [], "indicators": []}'
+        parts, number = compiled.json_parts, _NUMBER
+        scores, weight, best, failed = self._scores, compiled.weight, compiled.best, self._failed
+        weight_sum = self._weight_sum
+        items = []
+        for _, n in self._ranking:
+            s = scores[n]
+            raised = best[n] - (s or 0.0)
+            items.append(
+                f"{parts.step_heads[n]}{'null' if s is None else number[s or 0.0]}, "
+                f'"gain": {number[weight[n] * raised / weight_sum]}, '
+                f'"failed_gate": {"true" if n in failed else "false"}}}'
+            )
+        smallest = ", ".join(parts.quoted_ids[n] for _, n in self._ranking[: self._chosen])
+        return (
+            f'{{"stage": {_dumps(self.stage)}, "smallest_set": [{smallest}], '
+            f'"indicators": [{", ".join(items)}]}}'
         )
 
 
@@ -314,6 +341,65 @@ class Result:
             "warnings": list(self.warnings),
         }
 
+    def to_json(self) -> str:
+        """`json.dumps(self.to_dict(), ensure_ascii=False)`, built without the dict.
+
+        Batch output writes one line per profile: the ids, names and thresholds are encoded
+        once per rubric (`JsonParts`) and only the numbers of this result are formatted here,
+        with the same float repr the json module uses. A test holds the two texts equal.
+        """
+        compiled = self._compiled
+        parts, number = compiled.json_parts, _NUMBER
+        ids, stage_of = compiled.ids, compiled.stage_of
+        gates_failed = self._gates_failed
+        stages = []
+        for k, (head, threshold) in enumerate(zip(parts.stages, parts.thresholds, strict=True)):
+            attain = self._attainment[k]
+            failed = [ids[n] for n in gates_failed if stage_of[n] == k] if gates_failed else ()
+            met = attain >= threshold - EPSILON and not failed
+            stages.append(
+                f"{head}{number[attain]}{parts.after_attainment[k]}"
+                f'{"true" if met else "false"}, "failed_gates": {_json_list(failed)}}}'
+            )
+        dimensions = ", ".join(
+            f"{key}{number[v]}"
+            for key, v in zip(parts.dimensions, self._dimension_scores, strict=True)
+        )
+        rubric = f'{{"id": {_dumps(self.rubric_id)}, "version": {_dumps(self.rubric_version)}}}'
+        text = (
+            f'{{"source": {encode_basestring(self.source)}, '
+            f'"company": {_dumps(dict(self.company))}, "rubric": {rubric}, '
+            f'"stage": {encode_basestring(self.stage)}, '
+            f'"stage_name": {encode_basestring(self.stage_name)}, '
+            f'"label": {encode_basestring(self.label)}, "index": {self.index!r}, '
+            f'"coverage": {self.coverage!r}, "stage_range": {{"low": '
+            f'{encode_basestring(self.stage_low)}, "high": {encode_basestring(self.stage_high)}, '
+            f'"certain": {"true" if self.certain else "false"}}}, '
+            f'"stages": [{", ".join(stages)}], "dimensions": {{{dimensions}}}, '
+            f'"focus": {{"traffic": {self.focus_traffic!r}, "supply": {self.focus_supply!r}}}, '
+        )
+        steps = self.next_steps.to_json()
+        return f'{text}"next_steps": {steps}, "warnings": {_json_list(self.warnings)}}}'
+
+
+class _NumberText(dict[float | None, str]):
+    """JSON text of a number rounded to 4 decimals (`null` for None), remembered once seen.
+
+    Formatting a float costs far more than a lookup, and a batch sees the same few hundred
+    values again and again. Zero stays out (0.0 and -0.0 are one key but two texts), and the
+    table stops growing at a bound, so memory stays flat whatever the batch.
+    """
+
+    def __missing__(self, value: float | None) -> str:
+        text = repr(round(value, 4))  # type: ignore[arg-type] # None is always present
+        if value and len(self) < _NUMBER_LIMIT:
+            self[value] = text
+        return text
+
+
+_NUMBER_LIMIT = 1 << 16
+_NUMBER = _NumberText({None: "null"})
+
 
 def _special(value: Any, ind: Indicator) -> float | None:
     """NOT_APPLICABLE or None for the words that mean n/a or unknown; raises for a forbidden n/a."""
@@ -462,6 +548,48 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+"""json.dumps(value, ensure_ascii=False) without building an encoder per call."""
+
+
+def _json_list(items: Iterable[str]) -> str:
+    return f"[{', '.join(map(encode_basestring, items))}]"
+
+
+class JsonParts(NamedTuple):
+    """The constant pieces of a result's JSON text, encoded once per rubric."""
+
+    stages: tuple[str, ...]
+    """`{"id": STAGE, "attainment": ` of each stage."""
+    after_attainment: tuple[str, ...]
+    """`, "threshold": T, "met": ` of each stage."""
+    thresholds: tuple[float, ...]
+    dimensions: tuple[str, ...]
+    """`"DIMENSION": ` of each dimension."""
+    step_heads: tuple[str, ...]
+    """`{"id": INDICATOR, "dimension": DIMENSION, "score": ` of each indicator."""
+    quoted_ids: tuple[str, ...]
+    """Each indicator id as a JSON string."""
+
+
+def _json_parts(rubric: Rubric, dimension_of: tuple[int, ...]) -> JsonParts:
+    dimensions = [_dumps(d.id) for d in rubric.dimensions]
+    quoted = tuple(_dumps(ind.id) for ind in rubric.indicators)
+    return JsonParts(
+        stages=tuple(f'{{"id": {_dumps(s.id)}, "attainment": ' for s in rubric.stages),
+        after_attainment=tuple(
+            f', "threshold": {_dumps(s.threshold)}, "met": ' for s in rubric.stages
+        ),
+        thresholds=tuple(s.threshold for s in rubric.stages),
+        dimensions=tuple(f"{d}: " for d in dimensions),
+        step_heads=tuple(
+            f'{{"id": {q}, "dimension": {dimensions[d]}, "score": '
+            for q, d in zip(quoted, dimension_of, strict=True)
+        ),
+        quoted_ids=quoted,
+    )
+
+
 @dataclass(frozen=True)
 class CompiledRubric:
     """A rubric turned into flat tuples: what scoring a profile needs, computed once."""
@@ -472,6 +600,8 @@ class CompiledRubric:
     scorers: tuple[Scorer, ...]
     quick: tuple[dict[Any, float | None], ...]
     """Per indicator, the score of each common hashable answer (ids, yes/no, unknown, n/a)."""
+    entries: Mapping[str, tuple[int, dict[Any, float | None], bool]]
+    """Per indicator id: its position, its quick table, whether it is a yes/no indicator."""
     stage_of: tuple[int, ...]
     dimension_of: tuple[int, ...]
     dimension_ids: tuple[str, ...]
@@ -488,6 +618,8 @@ class CompiledRubric:
     """Total weight of each stage, each dimension, and of traffic and supply focus."""
     members: tuple[tuple[int, ...], ...]
     """Indicator positions of each stage."""
+    step_rows: tuple[tuple[tuple[int, float, float, float], ...], ...]
+    """Per stage, (position, weight, best score, best score less EPSILON) of its indicators."""
     remember: frozenset[int]
     """Multi and number indicators, whose quick tables learn each valid answer once seen."""
     boolean: frozenset[int]
@@ -497,8 +629,14 @@ class CompiledRubric:
     conditionals: tuple[tuple[int, int, float, float], ...]
     """(indicator, condition indicator, above, score when not asked)."""
     min_label_stage: int
+    thresholds: tuple[float, ...]
+    """Each stage's threshold."""
+    label_threshold: float
+    rubric_id: str
+    rubric_version: str
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
+    json_parts: JsonParts
 
 
 def _quick_table(ind: Indicator) -> dict[Any, float | None]:
@@ -539,12 +677,22 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     weight = tuple(float(ind.weight) for ind in inds)
     supply = tuple(ind.focus == "supply" for ind in inds)
     gate = tuple(ind.gate_score if ind.required else None for ind in inds)
+    quick = tuple(_quick_table(ind) for ind in inds)
+    best = tuple(max_score(ind.answer) for ind in inds)
+    members_of = tuple(
+        tuple(n for n, k in enumerate(stage_of) if k == stage)
+        for stage in range(len(rubric.stages))
+    )
     return CompiledRubric(
         rubric=rubric,
         ids=tuple(position),
         position=position,
         scorers=tuple(_scorer(ind) for ind in inds),
-        quick=tuple(_quick_table(ind) for ind in inds),
+        quick=quick,
+        entries={
+            ind.id: (n, quick[n], isinstance(ind.answer, BooleanAnswer))
+            for n, ind in enumerate(inds)
+        },
         stage_of=stage_of,
         dimension_of=dimension_of,
         dimension_ids=tuple(d.id for d in rubric.dimensions),
@@ -562,21 +710,27 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             sum(w for w, f in zip(weight, supply, strict=True) if not f),
             sum(w for w, f in zip(weight, supply, strict=True) if f),
         ),
-        members=tuple(
-            tuple(n for n, k in enumerate(stage_of) if k == stage)
-            for stage in range(len(rubric.stages))
-        ),
+        members=members_of,
         remember=frozenset(
             n for n, ind in enumerate(inds) if isinstance(ind.answer, (MultiAnswer, NumberAnswer))
         ),
         boolean=frozenset(n for n, ind in enumerate(inds) if isinstance(ind.answer, BooleanAnswer)),
-        best=tuple(max_score(ind.answer) for ind in inds),
+        best=best,
+        step_rows=tuple(
+            tuple((n, weight[n], best[n], best[n] - EPSILON) for n in members)
+            for members in members_of
+        ),
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
+        thresholds=tuple(s.threshold for s in rubric.stages),
+        label_threshold=rubric.label.threshold,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
         ladder=(
             (rubric.baseline.id, rubric.baseline.name),
             *((s.id, s.name) for s in rubric.stages),
         ),
+        json_parts=_json_parts(rubric, dimension_of),
     )
 
 
@@ -600,58 +754,95 @@ def read_answers(
     """
     scores: list[float | None] = [None] * len(compiled.ids)
     notes: dict[str, str] = {}
-    position = compiled.position
-    quick = compiled.quick
-    remember = compiled.remember
-    for key, raw in answers.items():
-        n = position.get(key)
-        if n is None:
+    entry_of = compiled.entries.get
+    for key, value in answers.items():
+        entry = entry_of(key)
+        if entry is None:
             raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key))
-        value = raw
-        inner: tuple[str | int, ...] = ("answers", key)
-        if raw.__class__ is dict:
-            value, note = _with_note(raw, inner)
-            inner = ("answers", key, "value")
+        # Most answers are found by one lookup in the indicator's quick table: option ids,
+        # yes/no, unknown, n/a and, once checked, each set of options of a multi answer (a
+        # frozenset: the order does not count, so the tables stay small) and each number.
+        # Notes, errors and answers not seen before go to `_read_one`.
+        n, quick, boolean = entry
+        raw = value
+        kind = value.__class__
+        if kind is dict:
+            # {value, note}: keep the note and look the value up like any other answer.
+            note = value.get("note")
+            if len(value) != 2 or note.__class__ is not str or "value" not in value:
+                scores[n] = _read_one(compiled, n, key, raw, notes)
+                continue
             if note:
                 notes[key] = note
-        # Most answers are found by one lookup: option ids, yes/no, unknown, n/a, and, once
-        # checked, each combination of a multi answer (a frozenset: order does not count) and
-        # each number. Anything else, errors included, goes to the indicator's scorer.
-        kind = value.__class__
-        lookup: Any = value
-        if kind is list:
-            try:
-                lookup = frozenset(value)
-            except TypeError:  # an item that is not a plain value
-                lookup = None
-            else:
-                if len(lookup) != len(value):  # an option listed twice: let the scorer say so
-                    lookup = None
-        elif kind is not str and value is not None and (kind is bool) != (n in compiled.boolean):
-            # True == 1 == 1.0 as keys: a yes/no table must not answer a number, nor a number
-            # table a yes/no. Let the scorer judge (and name the error).
-            lookup = None
+            value = value["value"]
+            kind = value.__class__
         found: float | None = _MISSING
-        if lookup is not None:
-            try:  # noqa: SIM105 - a context manager per answer costs more than the lookup
-                found = quick[n].get(lookup, _MISSING)
-            except TypeError:  # a mapping or another value that cannot be a key
+        if kind is str or value is None:
+            found = quick.get(value, _MISSING)
+        elif kind is list:
+            try:
+                chosen = frozenset(value)
+            except TypeError:  # an item that is not a plain value
                 pass
-        if found is not _MISSING:
-            scores[n] = found
-            continue
-        try:
-            scores[n] = found = compiled.scorers[n](value)
-        except AnswerError as exc:
-            raise AnswerError((*inner, *exc.loc), exc.message) from None
-        if lookup is not None and n in remember and len(quick[n]) < _REMEMBER_LIMIT:
-            quick[n][lookup] = found
+            else:
+                if len(chosen) == len(value):  # else an option listed twice: let it be said
+                    found = quick.get(chosen, _MISSING)
+        elif kind is bool:
+            # True == 1 == 1.0 as keys: only a yes/no table may answer a boolean, and only
+            # a number table a number.
+            if boolean:
+                found = quick.get(value, _MISSING)
+        elif (kind is int or kind is float) and not boolean:
+            found = quick.get(value, _MISSING)
+        if found is _MISSING:
+            found = _read_one(compiled, n, key, raw, notes)
+        scores[n] = found
     for n, condition, above, fallback in compiled.conditionals:
         asked_by = scores[condition]
         if asked_by is not None and asked_by <= above:
             # NOT_APPLICABLE (-1) is below every `above`, so an n/a condition also skips.
             scores[n] = fallback
     return scores, notes
+
+
+def _read_one(
+    compiled: CompiledRubric, n: int, key: str, raw: Any, notes: dict[str, str]
+) -> float | None:
+    """The score of one answer the quick table did not hold; notes it, learns it, or raises."""
+    value = raw
+    inner: tuple[str | int, ...] = ("answers", key)
+    if raw.__class__ is dict:
+        value, note = _with_note(raw, inner)
+        inner = ("answers", key, "value")
+        if note:
+            notes[key] = note
+    kind = value.__class__
+    lookup: Any = value
+    if kind is list:
+        try:
+            lookup = frozenset(value)
+        except TypeError:
+            lookup = None
+        else:
+            if len(lookup) != len(value):
+                lookup = None
+    elif kind is not str and value is not None and (kind is bool) != (n in compiled.boolean):
+        lookup = None
+    quick = compiled.quick[n]
+    if lookup is not None:
+        try:
+            found = quick.get(lookup, _MISSING)
+        except TypeError:  # a mapping or another value that cannot be a key
+            found = _MISSING
+        if found is not _MISSING:
+            return found
+    try:
+        found = compiled.scorers[n](value)
+    except AnswerError as exc:
+        raise AnswerError((*inner, *exc.loc), exc.message) from None
+    if lookup is not None and n in compiled.remember and len(quick) < _REMEMBER_LIMIT:
+        quick[lookup] = found
+    return found
 
 
 def _with_note(raw: dict[Any, Any], loc: tuple[str | int, ...]) -> tuple[Any, str]:
@@ -671,6 +862,8 @@ def _with_note(raw: dict[Any, Any], loc: tuple[str | int, ...]) -> tuple[Any, st
 
 
 def _unknown_indicator(compiled: CompiledRubric, key: Any) -> str:
+    if not isinstance(key, str):  # only data handed over in Python: loaded files key by text
+        return f"answers: key {key!r} must be text"
     import difflib
 
     near = difflib.get_close_matches(str(key), compiled.ids, n=1)
@@ -689,9 +882,8 @@ def evaluate(
     answers: Mapping[str, Any] | None = None,
 ) -> Result:
     """Every number of DESIGN §1 from each indicator's score."""
-    rubric = compiled.rubric
-    stages = rubric.stages
-    k_count = len(stages)
+    thresholds = compiled.thresholds
+    k_count = len(thresholds)
     known = [0.0] * k_count  # sum of w*s over answered indicators
     unknown = [0.0] * k_count  # sum of w over unknown indicators
     dims = len(compiled.dimension_ids)
@@ -734,7 +926,7 @@ def evaluate(
             high = (known[k] + unknown[k]) / weight_sum
         else:
             a = high = 0.0
-        threshold = stages[k].threshold - EPSILON
+        threshold = thresholds[k] - EPSILON
         if reached == k_count and (a < threshold or k in blocked_low):
             reached = k
         if reached_high == k_count and (high < threshold or k in blocked_high):
@@ -745,13 +937,13 @@ def evaluate(
     coverage = (applicable - sum(unknown)) / applicable if applicable > EPSILON else 0.0
     traffic = focus_ws[0] / focus_w[0] if focus_w[0] > EPSILON else 0.0
     supply = focus_ws[1] / focus_w[1] if focus_w[1] > EPSILON else 0.0
-    two = supply >= rubric.label.threshold - EPSILON and reached >= compiled.min_label_stage
+    two = supply >= compiled.label_threshold - EPSILON and reached >= compiled.min_label_stage
     ladder = compiled.ladder
     return Result(
         source=source,
         company=company if company is not None else _NOTHING,
-        rubric_id=rubric.id,
-        rubric_version=rubric.version,
+        rubric_id=compiled.rubric_id,
+        rubric_version=compiled.rubric_version,
         stage=ladder[reached][0],
         stage_name=ladder[reached][1],
         label="2.0" if two else "1.0",
@@ -787,38 +979,50 @@ def _next_steps(
     total: list[float],
     failed_gates: list[int],
 ) -> NextSteps:
-    stages = compiled.rubric.stages
-    if reached == len(stages):
+    thresholds = compiled.thresholds
+    if reached == len(thresholds):
         return _TOP
     k = reached
     weight_sum = total[k]
-    weight = compiled.weight
-    # (passes its gate, -gain, position): sorting puts failed gates first, then the largest
-    # gains, ties in rubric order, so the ranking is deterministic.
-    candidates: list[tuple[bool, float, int]] = []
-    best = compiled.best
-    for n in compiled.members[k]:
+    # The ranking: failed gates first, then the largest gains, ties in rubric order. Each
+    # entry is (-gain, position); candidates are made in rubric order and sorted on -gain
+    # alone, a stable sort on floats, so ties keep that order and the ranking is deterministic.
+    blocked: list[tuple[float, int]] = []
+    ranking: list[tuple[float, int]] = []
+    for n, w, best, below_best in compiled.step_rows[k]:
         # The gain of raising an indicator to its best answer: w * (1 - s) in DESIGN §1, where
         # every answer kind can reach 1; a custom rubric's best may be lower, and counts as is.
         s = scores[n]
         if s is None:
-            candidates.append((n not in failed_gates, -weight[n] * best[n], n))
-        elif s < best[n] - EPSILON and s != NOT_APPLICABLE:
-            candidates.append((n not in failed_gates, -weight[n] * (best[n] - s), n))
-    candidates.sort()
-    # The smallest set: every failed gate, then the largest gains until the threshold is met.
-    # Gates sort first, so the set is a prefix of the ranking.
-    missing = stages[k].threshold * weight_sum - known[k] - EPSILON
-    chosen = 0
+            loss = -w * best
+        elif s < below_best and s != NOT_APPLICABLE:
+            loss = -w * (best - s)
+        else:
+            continue
+        (blocked if failed_gates and n in failed_gates else ranking).append((loss, n))
+    ranking.sort(key=_LOSS)
+    # The smallest set: every failed gate, then the largest gains until the threshold is met;
+    # it is a prefix of the ranking.
+    missing = thresholds[k] * weight_sum - known[k] - EPSILON
     gained = 0.0
-    for passes, loss, _n in candidates:
-        if passes and gained >= missing:
+    for loss, _n in blocked:
+        gained -= loss
+    chosen = len(blocked)
+    for loss, _n in ranking:
+        if gained >= missing:
             break
         gained -= loss
         chosen += 1
-    failed = tuple(n for n in failed_gates if compiled.stage_of[n] == k)
-    order = [n for _, _, n in candidates]
-    return NextSteps(stages[k].id, order, chosen, failed, weight_sum, compiled, scores)
+    failed: tuple[int, ...] = ()
+    if blocked:
+        blocked.sort(key=_LOSS)
+        ranking = blocked + ranking
+        failed = tuple(n for _, n in blocked)
+    stage = compiled.ladder[k + 1][0]
+    return NextSteps(stage, ranking, chosen, failed, weight_sum, compiled, scores)
+
+
+_LOSS = operator.itemgetter(0)
 
 
 def score_answers(

@@ -7,12 +7,13 @@ line and column of the value to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from retail_stage.sources import KEY, Loc, Problem, SourceError, decode, load_yaml, locate
 
@@ -211,32 +212,123 @@ def company_record(profile_company: Any) -> dict[str, Any]:
     }
 
 
-def score_document(compiled: CompiledRubric, document: Document) -> Result:
-    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError."""
+class _Checked(NamedTuple):
+    """A profile's parts once its shape is checked: what scoring needs, models or not."""
+
+    company: dict[str, Any]
+    rubric: tuple[str, str | None] | None
+    answers: dict[str, Any]
+
+
+_PROFILE_KEYS = frozenset({"company", "rubric", "answers"})
+_COMPANY_KEYS = frozenset({"name", "id", "sector", "country", "assessed_on"})
+_REF_KEYS = frozenset({"id", "version"})
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+"""Unicode's White_Space, what the model strips from names: str.strip() would also take the
+separators \x1c-\x1f, which the model keeps."""
+
+
+def plain_profile(data: Any) -> _Checked | None:
+    """The parts of a profile of the common, well-formed shape, checked without models.
+
+    It accepts exactly what the `Profile` model accepts and gives the same values (names
+    stripped, dates as YYYY-MM-DD, numeric versions as text); for anything less plain it
+    returns None and the model judges, so every error keeps the model's wording. A batch of
+    good profiles never builds a model.
+    """
+    if data.__class__ is not dict or not data.keys() <= _PROFILE_KEYS:
+        return None
+    company = data.get("company")
+    if company.__class__ is not dict or not company.keys() <= _COMPANY_KEYS:
+        return None
+    record: dict[str, Any] = {}
+    for key in ("name", "id", "sector", "country"):
+        value = company.get(key)
+        if value is not None:
+            if value.__class__ is not str:
+                return None
+            value = value.strip(_WHITE_SPACE)
+        record[key] = value
+    if not record["name"]:
+        return None
+    assessed = company.get("assessed_on")
+    if assessed is not None:
+        if assessed.__class__ is str:
+            if len(assessed) != 10 or assessed[4] != "-" or assessed[7] != "-":
+                return None
+            try:
+                assessed = dt.date.fromisoformat(assessed)
+            except ValueError:
+                return None
+        if assessed.__class__ is not dt.date:
+            return None
+        assessed = assessed.isoformat()
+    record["assessed_on"] = assessed
+    ref = data.get("rubric")
+    if ref is not None:
+        if ref.__class__ is not dict or not ref.keys() <= _REF_KEYS:
+            return None
+        rubric_id, version = ref.get("id"), ref.get("version")
+        if rubric_id.__class__ is not str:
+            return None
+        if version.__class__ in (int, float):
+            version = str(version)  # `version: 1.0` is a label, as in the model
+        elif version is not None and version.__class__ is not str:
+            return None
+        ref = (rubric_id, version)
+    answers = data.get("answers")
+    if answers is None:
+        if "answers" in data:
+            return None
+        answers = {}
+    elif answers.__class__ is not dict:
+        return None
+    return _Checked(record, ref, answers)
+
+
+def _modelled_profile(document: Document) -> _Checked:
+    """The parts of a profile checked by the `Profile` model; raises SourceError."""
     from pydantic import ValidationError
 
-    from retail_stage.engine import AnswerError, score_answers
     from retail_stage.profile import Profile
 
     try:
         profile = Profile.model_validate(document.data)
     except ValidationError as exc:
         raise SourceError(validation_problems(exc, document.problem)) from None
+    ref = profile.rubric
+    return _Checked(
+        company_record(profile.company),
+        None if ref is None else (ref.id, ref.version),
+        profile.answers,
+    )
+
+
+def score_document(compiled: CompiledRubric, document: Document) -> Result:
+    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError."""
+    from retail_stage.engine import AnswerError, score_answers
+
+    profile = plain_profile(document.data) or _modelled_profile(document)
     warnings: tuple[str, ...] = ()
     rubric = compiled.rubric
     if profile.rubric is not None:
-        if profile.rubric.id != rubric.id:
+        ref_id, ref_version = profile.rubric
+        if ref_id != rubric.id:
             raise SourceError(
                 document.problem(
                     ("rubric", "id"),
-                    f"profile was answered for rubric {profile.rubric.id!r}, not {rubric.id!r}; "
+                    f"profile was answered for rubric {ref_id!r}, not {rubric.id!r}; "
                     "pass the matching --rubric",
                 )
             )
-        if profile.rubric.version is not None and profile.rubric.version != rubric.version:
+        if ref_version is not None and ref_version != rubric.version:
             problem = document.problem(
                 ("rubric", "version"),
-                f"profile was answered for version {profile.rubric.version} of {rubric.id!r}; "
+                f"profile was answered for version {ref_version} of {rubric.id!r}; "
                 f"scored with version {rubric.version}",
                 severity="warning",
             )
@@ -246,7 +338,7 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
             compiled,
             profile.answers,
             source=document.source,
-            company=company_record(profile.company),
+            company=profile.company,
             warnings=warnings,
         )
     except AnswerError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import given, settings
@@ -119,3 +120,40 @@ def test_smallest_set_meets_the_next_stage(answers: dict[str, Any]) -> None:
     after = score_answers(COMPILED, fixed)
     stage = next(s for s in after.stages if s.id == steps.stage)
     assert stage.met
+
+
+TEXT = st.text(max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANSWERS, TEXT, TEXT, st.lists(TEXT, max_size=2))
+def test_json_text_is_the_json_of_the_result(
+    answers: dict[str, Any], source: str, name: str, warnings: list[str]
+) -> None:
+    result = score_answers(
+        COMPILED, answers, source=source, company={"name": name}, warnings=tuple(warnings)
+    )
+    assert result.to_json() == json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ANSWERS, st.sampled_from(["", "seen on site"]))
+def test_a_note_changes_no_score_and_is_kept(answers: dict[str, Any], note: str) -> None:
+    noted = {key: {"value": value, "note": note} for key, value in answers.items()}
+    plain, with_notes = score_answers(COMPILED, answers), score_answers(COMPILED, noted)
+    assert with_notes.scores == plain.scores
+    assert dict(with_notes.notes) == (dict.fromkeys(answers, note) if note else {})
+
+
+@settings(max_examples=100, deadline=None)
+@given(ANSWERS)
+def test_remembered_answers_score_as_when_first_seen(answers: dict[str, Any]) -> None:
+    fresh = compile_rubric(COMPILED.rubric)  # nothing learnt yet: every answer is checked
+    first = score_answers(fresh, answers)
+    again = score_answers(fresh, {key: _reordered(value) for key, value in answers.items()})
+    assert again.scores == first.scores
+    assert again == first
+
+
+def _reordered(value: Any) -> Any:
+    return list(reversed(value)) if isinstance(value, list) else value

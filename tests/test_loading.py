@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retail_stage.batch import score_paths
 from retail_stage.engine import CompiledRubric
-from retail_stage.loading import Failure, read_rubric
+from retail_stage.loading import (
+    Document,
+    Failure,
+    _modelled_profile,
+    plain_profile,
+    read_rubric,
+)
 from retail_stage.sources import SourceError, decode, load_json, load_yaml_documents, locate
 
 
@@ -229,3 +238,116 @@ def test_rubric_whole_checks_report_every_problem(tmp_path: Path) -> None:
         f"{path}:12:20: error: unknown stage 's3'; expected one of s1, s2",
         f"{path}:12:35: error: unknown dimension 'dx'; expected one of d1",
     ]
+
+
+# --- the plain profile check agrees with the Profile model ------------------------------------
+
+_MAYBE_TEXT = st.one_of(st.none(), st.text(max_size=6), st.integers(0, 3))
+_DATES = st.one_of(
+    st.none(),
+    st.dates().map(dt.date.isoformat),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(["2026-02-30", "2026-1-05", "20260105", "2026-W01-1", " 2026-01-05", "x"]),
+    st.integers(0, 10**9),
+)
+_COMPANY = st.fixed_dictionaries(
+    {"name": st.one_of(st.text(max_size=6), st.just(" Lotus Lane "), st.none(), st.integers())},
+    optional={
+        "id": _MAYBE_TEXT,
+        "sector": _MAYBE_TEXT,
+        "country": _MAYBE_TEXT,
+        "assessed_on": _DATES,
+        "other": _MAYBE_TEXT,
+    },
+)
+_REF = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {"id": st.one_of(st.just("retail-stages"), _MAYBE_TEXT)},
+        optional={
+            "version": st.one_of(_MAYBE_TEXT, st.floats(allow_nan=False), st.booleans()),
+            "other": st.just(1),
+        },
+    ),
+    st.lists(st.integers(), max_size=1),
+)
+_MAYBE_STR = st.one_of(st.none(), st.text(max_size=6))
+_GOOD_PROFILE = st.fixed_dictionaries(
+    {
+        "company": st.fixed_dictionaries(
+            {"name": st.text(min_size=1, max_size=8)},
+            optional={
+                "id": _MAYBE_STR,
+                "sector": _MAYBE_STR,
+                "country": _MAYBE_STR,
+                "assessed_on": st.one_of(st.none(), st.dates(), st.dates().map(str)),
+            },
+        )
+    },
+    optional={
+        "rubric": st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {"id": st.text(max_size=4)},
+                optional={
+                    "version": st.one_of(_MAYBE_STR, st.integers(), st.floats(allow_nan=False))
+                },
+            ),
+        ),
+        "answers": st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    },
+)
+_PROFILE_DATA = st.one_of(
+    _GOOD_PROFILE,
+    st.fixed_dictionaries(
+        {"company": st.one_of(_COMPANY, _MAYBE_TEXT)},
+        optional={
+            "rubric": _REF,
+            "answers": st.one_of(st.none(), st.just({"mc_online_store": "yes"}), st.just([1])),
+            "other": st.just(1),
+        },
+    ),
+    st.lists(st.integers(), max_size=1),
+    st.text(max_size=3),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PROFILE_DATA)
+def test_the_plain_check_accepts_only_what_the_model_accepts(data: object) -> None:
+    checked = plain_profile(data)
+    if checked is not None:
+        document = Document("p.yaml", "p.yaml", data, "")
+        assert _modelled_profile(document) == checked
+
+
+def test_the_plain_check_takes_a_written_profile_as_the_model_does() -> None:
+    text = (
+        "rubric: {id: retail-stages, version: 1.0}\n"
+        "company: {name: '  Lotus Lane ', sector: grocery, assessed_on: 2026-03-05}\n"
+        "answers: {mc_online_store: yes}\n"
+    )
+    data = load_yaml_documents(text, "p.yaml")[0]
+    checked = plain_profile(data)
+    assert checked == (
+        {
+            "name": "Lotus Lane",
+            "id": None,
+            "sector": "grocery",
+            "country": None,
+            "assessed_on": "2026-03-05",
+        },
+        ("retail-stages", "1.0"),
+        {"mc_online_store": True},
+    )
+    assert _modelled_profile(Document("p.yaml", "p.yaml", data, text)) == checked
+    assert plain_profile({**data, "answers": None}) is None  # the model words that error
+
+
+@pytest.mark.parametrize("space", ["\x1c", "\x1f", "\x85", "\xa0", "\u2009", "\u3000", "\u200b"])
+def test_the_plain_check_strips_what_the_model_strips(space: str) -> None:
+    data = {"company": {"name": f"{space}Lotus{space}", "sector": f" {space}"}}
+    checked = plain_profile(data)
+    assert checked is not None
+    assert checked == _modelled_profile(Document("p.yaml", "p.yaml", data, ""))
