@@ -356,49 +356,68 @@ class Result:
         for k, (head, threshold) in enumerate(zip(parts.stages, parts.thresholds, strict=True)):
             attain = self._attainment[k]
             failed = [ids[n] for n in gates_failed if stage_of[n] == k] if gates_failed else ()
-            met = attain >= threshold - EPSILON and not failed
-            stages.append(
-                f"{head}{number[attain]}{parts.after_attainment[k]}"
-                f'{"true" if met else "false"}, "failed_gates": {_json_list(failed)}}}'
-            )
+            if failed:
+                tail = f'{parts.after_attainment[k]}false, "failed_gates": {_json_list(failed)}}}'
+            else:
+                tail = parts.met_tails[k] if attain >= threshold - EPSILON else parts.unmet_tails[k]
+            stages.append(f"{head}{number[attain]}{tail}")
         dimensions = ", ".join(
-            f"{key}{number[v]}"
-            for key, v in zip(parts.dimensions, self._dimension_scores, strict=True)
+            map(operator.add, parts.dimensions, map(number.__getitem__, self._dimension_scores))
         )
-        rubric = f'{{"id": {_dumps(self.rubric_id)}, "version": {_dumps(self.rubric_version)}}}'
+        rubric = (
+            parts.rubric
+            if (self.rubric_id, self.rubric_version)
+            == (compiled.rubric_id, compiled.rubric_version)
+            else f'{{"id": {_dumps(self.rubric_id)}, "version": {_dumps(self.rubric_version)}}}'
+        )
+        low, high = self.stage_low, self.stage_high
+        certain = "true" if low == high else "false"
         text = (
             f'{{"source": {encode_basestring(self.source)}, '
-            f'"company": {_dumps(dict(self.company))}, "rubric": {rubric}, '
-            f'"stage": {encode_basestring(self.stage)}, '
+            f'"company": {_text_object(self.company)}, '
+            f'"rubric": {rubric}, "stage": {encode_basestring(self.stage)}, '
             f'"stage_name": {encode_basestring(self.stage_name)}, '
             f'"label": {encode_basestring(self.label)}, "index": {self.index!r}, '
-            f'"coverage": {self.coverage!r}, "stage_range": {{"low": '
-            f'{encode_basestring(self.stage_low)}, "high": {encode_basestring(self.stage_high)}, '
-            f'"certain": {"true" if self.certain else "false"}}}, '
+            f'"coverage": {self.coverage!r}, "stage_range": {{"low": {encode_basestring(low)}, '
+            f'"high": {encode_basestring(high)}, "certain": {certain}}}, '
             f'"stages": [{", ".join(stages)}], "dimensions": {{{dimensions}}}, '
             f'"focus": {{"traffic": {self.focus_traffic!r}, "supply": {self.focus_supply!r}}}, '
         )
         steps = self.next_steps.to_json()
-        return f'{text}"next_steps": {steps}, "warnings": {_json_list(self.warnings)}}}'
+        warnings = _json_list(self.warnings) if self.warnings else "[]"
+        return f'{text}"next_steps": {steps}, "warnings": {warnings}}}'
+
+
+def _text_object(mapping: Mapping[str, Any]) -> str:
+    """The JSON of a mapping of text to text or None (a company block): what json.dumps
+    gives, without building an encoder; any other mapping goes to json.dumps."""
+    items = []
+    for key, value in mapping.items():
+        if key.__class__ is not str or (value is not None and value.__class__ is not str):
+            return _dumps(dict(mapping))
+        text = "null" if value is None else encode_basestring(value)
+        items.append(f"{encode_basestring(key)}: {text}")
+    return f"{{{', '.join(items)}}}"
 
 
 class _NumberText(dict[float | None, str]):
     """JSON text of a number rounded to 4 decimals (`null` for None), remembered once seen.
 
     Formatting a float costs far more than a lookup, and a batch sees the same few hundred
-    values again and again. Zero stays out (0.0 and -0.0 are one key but two texts), and the
-    table stops growing at a bound, so memory stays flat whatever the batch.
+    values again and again. The table stops growing at a bound, so memory stays flat
+    whatever the batch. 0.0 and -0.0 are one key: the numbers written here are ratios of
+    sums of non-negative terms and positive gains, so -0.0 never reaches it.
     """
 
     def __missing__(self, value: float | None) -> str:
         text = repr(round(value, 4))  # type: ignore[arg-type] # None is always present
-        if value and len(self) < _NUMBER_LIMIT:
+        if len(self) < _NUMBER_LIMIT:
             self[value] = text
         return text
 
 
 _NUMBER_LIMIT = 1 << 16
-_NUMBER = _NumberText({None: "null"})
+_NUMBER = _NumberText({None: "null", 0.0: "0.0"})
 
 
 def _special(value: Any, ind: Indicator) -> float | None:
@@ -563,6 +582,11 @@ class JsonParts(NamedTuple):
     """`{"id": STAGE, "attainment": ` of each stage."""
     after_attainment: tuple[str, ...]
     """`, "threshold": T, "met": ` of each stage."""
+    met_tails: tuple[str, ...]
+    unmet_tails: tuple[str, ...]
+    """The rest of each stage's object when it is met, or unmet, with no failed gate."""
+    rubric: str
+    """The rubric's `{"id": ..., "version": ...}`."""
     thresholds: tuple[float, ...]
     dimensions: tuple[str, ...]
     """`"DIMENSION": ` of each dimension."""
@@ -575,11 +599,13 @@ class JsonParts(NamedTuple):
 def _json_parts(rubric: Rubric, dimension_of: tuple[int, ...]) -> JsonParts:
     dimensions = [_dumps(d.id) for d in rubric.dimensions]
     quoted = tuple(_dumps(ind.id) for ind in rubric.indicators)
+    after = tuple(f', "threshold": {_dumps(s.threshold)}, "met": ' for s in rubric.stages)
     return JsonParts(
         stages=tuple(f'{{"id": {_dumps(s.id)}, "attainment": ' for s in rubric.stages),
-        after_attainment=tuple(
-            f', "threshold": {_dumps(s.threshold)}, "met": ' for s in rubric.stages
-        ),
+        after_attainment=after,
+        met_tails=tuple(f'{a}true, "failed_gates": []}}' for a in after),
+        unmet_tails=tuple(f'{a}false, "failed_gates": []}}' for a in after),
+        rubric=f'{{"id": {_dumps(rubric.id)}, "version": {_dumps(rubric.version)}}}',
         thresholds=tuple(s.threshold for s in rubric.stages),
         dimensions=tuple(f"{d}: " for d in dimensions),
         step_heads=tuple(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,13 +128,26 @@ TEXT = st.text(max_size=12)
 
 
 @settings(max_examples=200, deadline=None)
-@given(ANSWERS, TEXT, TEXT, st.lists(TEXT, max_size=2))
+@given(
+    ANSWERS,
+    TEXT,
+    TEXT,
+    st.one_of(st.none(), TEXT, st.integers(), st.dates()),
+    st.lists(TEXT, max_size=2),
+)
 def test_json_text_is_the_json_of_the_result(
-    answers: dict[str, Any], source: str, name: str, warnings: list[str]
+    answers: dict[str, Any], source: str, name: str, sector: Any, warnings: list[str]
 ) -> None:
+    company = {"name": name, "sector": sector}
     result = score_answers(
-        COMPILED, answers, source=source, company={"name": name}, warnings=tuple(warnings)
+        COMPILED, answers, source=source, company=company, warnings=tuple(warnings)
     )
+    if isinstance(sector, dt.date):  # not JSON: both ways refuse it
+        with pytest.raises(TypeError):
+            result.to_json()
+        with pytest.raises(TypeError):
+            json.dumps(result.to_dict())
+        return
     assert result.to_json() == json.dumps(result.to_dict(), ensure_ascii=False)
 
 
