@@ -657,9 +657,13 @@ class CompiledRubric:
     min_label_stage: int
     thresholds: tuple[float, ...]
     """Each stage's threshold."""
+    bars: tuple[float, ...]
+    """Each stage's threshold less EPSILON: an attainment below it misses the stage."""
     label_threshold: float
     rubric_id: str
     rubric_version: str
+    reference: tuple[str, str]
+    """(id, version): what a profile answered for this rubric names."""
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
     json_parts: JsonParts
@@ -749,9 +753,11 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         conditionals=conditionals,
         min_label_stage=0 if min_stage is None else stage_pos[min_stage] + 1,
         thresholds=tuple(s.threshold for s in rubric.stages),
+        bars=tuple(s.threshold - EPSILON for s in rubric.stages),
         label_threshold=rubric.label.threshold,
         rubric_id=rubric.id,
         rubric_version=rubric.version,
+        reference=(rubric.id, rubric.version),
         ladder=(
             (rubric.baseline.id, rubric.baseline.name),
             *((s.id, s.name) for s in rubric.stages),
@@ -908,8 +914,7 @@ def evaluate(
     answers: Mapping[str, Any] | None = None,
 ) -> Result:
     """Every number of DESIGN §1 from each indicator's score."""
-    thresholds = compiled.thresholds
-    k_count = len(thresholds)
+    k_count = len(compiled.thresholds)
     known = [0.0] * k_count  # sum of w*s over answered indicators
     unknown = [0.0] * k_count  # sum of w over unknown indicators
     dims = len(compiled.dimension_ids)
@@ -931,31 +936,30 @@ def evaluate(
             total[k] -= w
             dim_w[d] -= w
             focus_w[f] -= w
-    # Gates fail with unknowns as 0 (low) and, below their score, with unknowns as 1 (high).
+    # Gates fail with unknowns as 0 (low) and, below their score, with unknowns as 1 (high):
+    # the first stage a failed gate blocks, in each case.
     failed_low: list[int] = []
-    blocked_low: set[int] = set()
-    blocked_high: set[int] = set()
+    blocked_low = blocked_high = k_count
     for n, k, need in compiled.gates:
         s = scores[n]
         if s is None or s < need - EPSILON:
             failed_low.append(n)
-            blocked_low.add(k)
-            if s is not None:
-                blocked_high.add(k)
+            if k < blocked_low:
+                blocked_low = k
+            if s is not None and k < blocked_high:
+                blocked_high = k
 
-    reached = reached_high = k_count
+    reached, reached_high = blocked_low, blocked_high
     attain = [0.0] * k_count
-    for k in range(k_count):
-        weight_sum = total[k]
+    for k, (weight_sum, bar) in enumerate(zip(total, compiled.bars, strict=True)):
         if weight_sum > EPSILON:
             attain[k] = a = known[k] / weight_sum
             high = (known[k] + unknown[k]) / weight_sum
         else:
             a = high = 0.0
-        threshold = thresholds[k] - EPSILON
-        if reached == k_count and (a < threshold or k in blocked_low):
+        if k < reached and a < bar:
             reached = k
-        if reached_high == k_count and (high < threshold or k in blocked_high):
+        if k < reached_high and high < bar:
             reached_high = k
     index = float(k_count) if reached == k_count else reached + min(attain[reached], INDEX_CAP)
 
@@ -981,7 +985,8 @@ def evaluate(
         attainment=attain,
         gates_failed=tuple(failed_low) if failed_low else (),
         dimension_scores=[
-            dim_ws[d] / dim_w[d] if dim_w[d] > EPSILON else None for d in range(dims)
+            part / whole if whole > EPSILON else None
+            for part, whole in zip(dim_ws, dim_w, strict=True)
         ],
         focus_traffic=round(traffic, 4),
         focus_supply=round(supply, 4),

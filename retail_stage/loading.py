@@ -34,20 +34,23 @@ def bundled_rubric_path() -> Path:
     return Path(__file__).resolve().parent.parent / "rubrics" / BUNDLED_RUBRIC_NAME
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One profile's data and where it came from, able to position a problem in its text."""
+class Document(NamedTuple):
+    """One profile's data and where it came from, able to position a problem in its text.
+
+    A named tuple: a batch makes one per profile, and a tuple is the cheapest to make.
+    """
 
     source: str
     path: str
     data: Any
     text: str
-    index: int = 0
+    document: int = 0
+    """Which YAML document of the text this is (0 for the first)."""
     line_offset: int = 0
 
     def problem(self, loc: Loc, message: str, severity: str = "error") -> Problem:
         """A problem at `loc` in this document (positions are computed only now)."""
-        line, column = locate(self.text, loc, self.index, self.line_offset)
+        line, column = locate(self.text, loc, self.document, self.line_offset)
         return Problem(self.path, message, line, column, severity)
 
 
@@ -314,8 +317,8 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
 
     profile = plain_profile(document.data) or _modelled_profile(document)
     warnings: tuple[str, ...] = ()
-    rubric = compiled.rubric
-    if profile.rubric is not None:
+    if profile.rubric is not None and profile.rubric != compiled.reference:
+        rubric = compiled.rubric
         ref_id, ref_version = profile.rubric
         if ref_id != rubric.id:
             raise SourceError(

@@ -247,7 +247,6 @@ def impact(old: CompiledRubric, new: CompiledRubric, document: Document) -> Impa
     The profile's `rubric` reference is ignored (it names at most one of the two), and answers
     to indicators a rubric does not have are left out of its score and listed as dropped.
     """
-    from retail_stage.loading import Document as Doc
     from retail_stage.loading import score_document
 
     data = document.data if isinstance(document.data, Mapping) else {}
@@ -267,14 +266,7 @@ def impact(old: CompiledRubric, new: CompiledRubric, document: Document) -> Impa
         trimmed = {k: v for k, v in data.items() if k != "rubric"} | (
             {"answers": kept} if "answers" in data else {}
         )
-        copy = Doc(
-            document.source,
-            document.path,
-            trimmed,
-            document.text,
-            document.index,
-            document.line_offset,
-        )
+        copy = document._replace(data=trimmed)
         try:
             results.append(score_document(compiled, copy))
         except SourceError as exc:

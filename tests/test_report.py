@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import io
 import json
 import os
@@ -41,7 +40,7 @@ def example(name: str, folder: Path = EXAMPLES) -> Result:
     """An example scored with the bundled rubric, its source shown relative to the repository."""
     document = next(iter(load_profiles(folder / f"{name}.yaml")))
     relative = str((folder / f"{name}.yaml").relative_to(ROOT))
-    return score(load_rubric(), dataclasses.replace(document, source=relative, path=relative))
+    return score(load_rubric(), document._replace(source=relative, path=relative))
 
 
 def check_golden(path: Path, text: str) -> None:
