@@ -7,8 +7,9 @@ location of the error through its node tree.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,12 +314,19 @@ def _reject_constant(name: str) -> Any:
 
 _JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
 """One decoder for every document: json.loads with options would build one per call."""
+_SCAN: Callable[[str, int], tuple[Any, int]] = _JSON.scan_once  # type: ignore[attr-defined]
+"""The decoder's scanner: a value and where it ends, without decode()'s whitespace checks."""
 
 
 def load_json(text: str, path: str, line_offset: int = 0) -> Any:
     """A JSON value; duplicate keys, NaN and Infinity are errors with their position."""
     try:
-        return _JSON.decode(text)
+        if text[:1] == "{":  # a JSONL line: one object with nothing around it, scanned at once
+            with contextlib.suppress(StopIteration):  # a value cut short: decode() words it
+                value, end = _SCAN(text, 0)
+                if end == len(text):
+                    return value
+        return _JSON.decode(text)  # words "Extra data" and the rest as json does
     except json.JSONDecodeError as exc:
         raise SourceError(
             Problem(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno)

@@ -351,3 +351,25 @@ def test_the_plain_check_strips_what_the_model_strips(space: str) -> None:
     checked = plain_profile(data)
     assert checked is not None
     assert checked == _modelled_profile(Document("p.yaml", "p.yaml", data, ""))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"company": ', "p.jsonl:1:13: error: invalid JSON: Expecting value"),
+        ('{"a": 1} {"b": 2}', "p.jsonl:1:10: error: invalid JSON: Extra data"),
+        ('{"a": 1, "a": 2}', "p.jsonl:1:10: error: duplicate key 'a'"),
+        ('{"a": NaN}', "p.jsonl:1:1: error: invalid JSON: NaN is not a number JSON allows"),
+    ],
+)
+def test_a_json_line_that_is_not_one_object_is_worded_as_json_words_it(
+    line: str, message: str
+) -> None:
+    with pytest.raises(SourceError) as caught:
+        load_json(line, "p.jsonl")
+    assert str(caught.value.problems[0]) == message
+
+
+def test_a_json_line_may_have_spaces_around_its_object() -> None:
+    assert load_json('  {"a": [1, 2]}  ', "p.jsonl") == {"a": [1, 2]}
+    assert load_json('{"a": [1, 2]}', "p.jsonl") == {"a": [1, 2]}
