@@ -187,9 +187,8 @@ class Result:
         "warnings",
     )
 
-    def __init__(
+    def __init__(  # positional too: the engine makes one per profile, and keywords cost
         self,
-        *,
         source: str,
         company: Mapping[str, Any],
         rubric_id: str,
@@ -914,6 +913,18 @@ def evaluate(
     answers: Mapping[str, Any] | None = None,
 ) -> Result:
     """Every number of DESIGN §1 from each indicator's score."""
+    return _evaluate(compiled, scores, source, company, notes, warnings, answers)
+
+
+def _evaluate(
+    compiled: CompiledRubric,
+    scores: list[float | None],
+    source: str,
+    company: Mapping[str, Any] | None,
+    notes: Mapping[str, str] | None,
+    warnings: tuple[str, ...],
+    answers: Mapping[str, Any] | None,
+) -> Result:
     k_count = len(compiled.thresholds)
     known = [0.0] * k_count  # sum of w*s over answered indicators
     unknown = [0.0] * k_count  # sum of w over unknown indicators
@@ -970,31 +981,31 @@ def evaluate(
     two = supply >= compiled.label_threshold - EPSILON and reached >= compiled.min_label_stage
     ladder = compiled.ladder
     return Result(
-        source=source,
-        company=company if company is not None else _NOTHING,
-        rubric_id=compiled.rubric_id,
-        rubric_version=compiled.rubric_version,
-        stage=ladder[reached][0],
-        stage_name=ladder[reached][1],
-        label="2.0" if two else "1.0",
-        index=round(index, 4),
-        coverage=round(coverage, 4),
-        stage_low=ladder[reached][0],
-        stage_high=ladder[reached_high][0],
-        compiled=compiled,
-        attainment=attain,
-        gates_failed=tuple(failed_low) if failed_low else (),
-        dimension_scores=[
+        source,
+        company if company is not None else _NOTHING,
+        compiled.rubric_id,
+        compiled.rubric_version,
+        ladder[reached][0],  # stage
+        ladder[reached][1],  # stage_name
+        "2.0" if two else "1.0",  # label
+        round(index, 4),
+        round(coverage, 4),
+        ladder[reached][0],  # stage_low
+        ladder[reached_high][0],  # stage_high
+        compiled,
+        attain,  # attainment
+        tuple(failed_low) if failed_low else (),  # gates_failed
+        [  # dimension_scores
             part / whole if whole > EPSILON else None
             for part, whole in zip(dim_ws, dim_w, strict=True)
         ],
-        focus_traffic=round(traffic, 4),
-        focus_supply=round(supply, 4),
-        next_steps=_next_steps(compiled, scores, reached, known, total, failed_low),
-        scores=scores,
-        notes=notes if notes is not None else _NOTHING,
-        warnings=warnings,
-        answers=answers,
+        round(traffic, 4),  # focus_traffic
+        round(supply, 4),  # focus_supply
+        _next_steps(compiled, scores, reached, known, total, failed_low),
+        scores,
+        notes if notes is not None else _NOTHING,
+        warnings,
+        answers,
     )
 
 
@@ -1066,12 +1077,4 @@ def score_answers(
 ) -> Result:
     """Check raw answers against the rubric and score them; raises AnswerError."""
     scores, notes = read_answers(compiled, answers)
-    return evaluate(
-        compiled,
-        scores,
-        source=source,
-        company=company,
-        notes=notes,
-        warnings=warnings,
-        answers=answers,
-    )
+    return _evaluate(compiled, scores, source, company, notes, warnings, answers)
