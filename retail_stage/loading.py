@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 BUNDLED_RUBRIC_NAME = "retail-stages.yaml"
 
+PRECOMPILED_RUBRIC = Path(__file__).with_name("bundled_rubric.json")
+"""The bundled rubric already checked, once per language (see `precompile_bundled_rubric`)."""
+
 
 def bundled_rubric_path() -> Path:
     """The rubric shipped with the package (inside the wheel, or in a source checkout)."""
@@ -136,11 +139,63 @@ def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubr
 
 @functools.lru_cache(maxsize=8)
 def _load_rubric(path: str, lang: str | None) -> Rubric:
+    if path == str(bundled_rubric_path()):
+        precompiled = _precompiled_rubric(path, lang)
+        if precompiled is not None:
+            return precompiled
     rubric, problems = read_rubric(path, lang)
     errors = [p for p in problems if p.severity == "error"]
     if errors or rubric is None:
         raise SourceError(errors)
     return rubric
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _precompiled_rubric(path: str, lang: str | None) -> Rubric | None:
+    """The bundled rubric from its precompiled form, only when made from these very bytes.
+
+    Building the pydantic models and validating the bundled rubric is most of the start-up
+    time of a run; its outcome depends on the YAML's bytes alone, so it is done once, when the
+    package is built, and checked here by hash: an edited YAML goes through full validation.
+    """
+    import json
+
+    from retail_stage.rubric import rubric_from_data
+
+    try:
+        data = Path(path).read_bytes()
+        stored = json.loads(PRECOMPILED_RUBRIC.read_bytes())
+    except OSError:
+        return None
+    if stored.get("sha256") != _sha256(data):
+        return None
+    rubrics = stored["rubrics"]
+    first = next(iter(rubrics.values()))["languages"][0]
+    return rubric_from_data(rubrics[lang if lang in rubrics else first])
+
+
+def precompile_bundled_rubric() -> dict[str, Any]:
+    """The content of `PRECOMPILED_RUBRIC`: the bundled rubric checked in each of its languages.
+
+    Every rubric in it comes from full validation (`read_rubric`); the hash ties it to the
+    YAML it was made from. `scripts/precompile_rubric.py` writes it.
+    """
+    from retail_stage.rubric import plain_data
+
+    path = str(bundled_rubric_path())
+    rubric, problems = read_rubric(path)
+    if rubric is None:
+        raise SourceError([p for p in problems if p.severity == "error"])
+    rubrics = {}
+    for language in rubric.languages:
+        resolved, _ = read_rubric(path, language)
+        rubrics[language] = plain_data(resolved)
+    return {"sha256": _sha256(Path(path).read_bytes()), "rubrics": rubrics}
 
 
 def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list[Problem]]:
@@ -151,11 +206,13 @@ def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list
     """
     from pydantic import ValidationError
 
-    from retail_stage.rubric import (
-        DEFAULT_LANGUAGE,
-        Rubric,
+    from retail_stage.rubric import DEFAULT_LANGUAGE, check_rubric
+    from retail_stage.rubric_model import (
+        Rubric as RubricModel,
+    )
+    from retail_stage.rubric_model import (
         check_partial_rubric,
-        check_rubric,
+        to_runtime,
         translation_problems,
     )
 
@@ -180,7 +237,7 @@ def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list
     whole = [place(p.loc, p.message, p.severity) for p in translation_problems(content)]
     rubric: Rubric | None = None
     try:
-        checked = Rubric.model_validate(content, context=context)
+        checked = to_runtime(RubricModel.model_validate(content, context=context))
     except ValidationError as exc:
         fields = validation_problems(exc, place)
         whole += [
