@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +29,10 @@ PRECOMPILED_RUBRIC = Path(__file__).with_name("bundled_rubric.json")
 
 def bundled_rubric_path() -> Path:
     """The rubric shipped with the package (inside the wheel, or in a source checkout)."""
-    packaged = resources.files("retail_stage") / "rubrics" / BUNDLED_RUBRIC_NAME
+    # The package is installed as files (the rubric is read as a Path), so its folder is here.
+    packaged = Path(__file__).parent / "rubrics" / BUNDLED_RUBRIC_NAME
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parent.parent / "rubrics" / BUNDLED_RUBRIC_NAME
 
 
@@ -134,15 +134,19 @@ def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubr
     Its texts are resolved to `lang` when the rubric declares it, else to its first language,
     so every consumer reads plain strings.
     """
-    return _load_rubric(str(path) if path is not None else str(bundled_rubric_path()), lang)
+    if path is None:
+        return _bundled_rubric(lang)
+    return _load_rubric(str(path), lang)
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_rubric(lang: str | None) -> Rubric:
+    path = str(bundled_rubric_path())
+    return _precompiled_rubric(path, lang) or _load_rubric(path, lang)
 
 
 @functools.lru_cache(maxsize=8)
 def _load_rubric(path: str, lang: str | None) -> Rubric:
-    if path == str(bundled_rubric_path()):
-        precompiled = _precompiled_rubric(path, lang)
-        if precompiled is not None:
-            return precompiled
     rubric, problems = read_rubric(path, lang)
     errors = [p for p in problems if p.severity == "error"]
     if errors or rubric is None:

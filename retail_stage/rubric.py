@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 if TYPE_CHECKING:
-    from retail_stage.rubric_model import RubricRef as RubricRef
+    from retail_stage.rubric_ref import RubricRef as RubricRef
 
 
 DEFAULT_LANGUAGE = "en"
@@ -25,10 +25,10 @@ DEFAULT_LANGUAGE = "en"
 
 
 def __getattr__(name: str) -> Any:
-    # RubricRef is a part of the profile's pydantic model, so it lives with the pydantic models
-    # in rubric_model; fetched from there only when asked for, this module stays free of pydantic.
+    # RubricRef is a part of the profile's pydantic model; fetched from its own module only
+    # when asked for, this one stays free of pydantic (the engine imports it).
     if name == "RubricRef":
-        from retail_stage.rubric_model import RubricRef
+        from retail_stage.rubric_ref import RubricRef
 
         return RubricRef
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ from pydantic import (
 
 from retail_stage import rubric as runtime
 from retail_stage.rubric import DEFAULT_LANGUAGE, Gaps, RubricProblem, _duplicates, check_rubric
+from retail_stage.rubric_ref import version_text
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
 Slug = Annotated[
@@ -71,11 +72,6 @@ _TEXT_SCHEMA = WithJsonSchema(
 )
 Text = Annotated[str, _TEXT_VALIDATOR, _TEXT_SCHEMA]
 """A text shown to people: a string, or a mapping of language code to string."""
-
-
-def version_text(value: Any) -> Any:
-    """A version as written: `version: 1.0` in YAML is a float, but a version is a label."""
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 class _Model(BaseModel):
@@ -213,15 +209,6 @@ class Indicator(_Model):
     ask_if: AskIf | None = Field(None, description="ask only after an earlier answer")
     if_not_asked: Literal["n/a", "zero"] = Field(
         "zero", description="how the indicator scores when its ask_if condition fails"
-    )
-
-
-class RubricRef(_Model):
-    """Which rubric a profile was answered for."""
-
-    id: str = Field(description="the rubric's id")
-    version: Annotated[str, BeforeValidator(version_text)] | None = Field(
-        None, description="the rubric's version"
     )
 
 
