@@ -174,8 +174,8 @@ def _precompiled_rubric(path: str, lang: str | None) -> Rubric | None:
     try:
         data = Path(path).read_bytes()
         stored = json.loads(PRECOMPILED_RUBRIC.read_bytes())
-    except OSError:
-        return None
+    except (OSError, ValueError):
+        return None  # no precompiled form, or a damaged one: validate the YAML instead
     if stored.get("sha256") != _sha256(data):
         return None
     rubrics = stored["rubrics"]
@@ -210,15 +210,8 @@ def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list
     """
     from pydantic import ValidationError
 
+    from retail_stage import rubric_model
     from retail_stage.rubric import DEFAULT_LANGUAGE, check_rubric
-    from retail_stage.rubric_model import (
-        Rubric as RubricModel,
-    )
-    from retail_stage.rubric_model import (
-        check_partial_rubric,
-        to_runtime,
-        translation_problems,
-    )
 
     try:
         data = Path(path).read_bytes()
@@ -238,18 +231,22 @@ def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list
         else DEFAULT_LANGUAGE
     )
     context = {"lang": lang, "default": default}
-    whole = [place(p.loc, p.message, p.severity) for p in translation_problems(content)]
+    whole = [
+        place(p.loc, p.message, p.severity) for p in rubric_model.translation_problems(content)
+    ]
     rubric: Rubric | None = None
     try:
-        checked = to_runtime(RubricModel.model_validate(content, context=context))
+        model = rubric_model.Rubric.model_validate(content, context=context)
     except ValidationError as exc:
         fields = validation_problems(exc, place)
         whole += [
-            place(p.loc, p.message, p.severity) for p in check_partial_rubric(content, context)
+            place(p.loc, p.message, p.severity)
+            for p in rubric_model.check_partial_rubric(content, context)
         ]
     else:
-        rubric, fields = checked, []
-        whole += [place(p.loc, p.message, p.severity) for p in check_rubric(checked)]
+        # The whole is checked on the runtime objects, the same that scoring reads.
+        rubric, fields = rubric_model.to_runtime(model), []
+        whole += [place(p.loc, p.message, p.severity) for p in check_rubric(rubric)]
     problems = sorted(fields + whole, key=_in_reading_order)
     if any(p.severity == "error" for p in problems):
         return None, problems

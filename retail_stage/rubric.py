@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from retail_stage.rubric_ref import RubricRef as RubricRef
@@ -145,7 +145,7 @@ class NumberAnswer:
     bands: tuple[Band, ...]
 
 
-AnswerSpec = Union[BooleanAnswer, ScaleAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer]  # noqa: UP007 - a runtime alias on Python 3.10
+AnswerSpec = BooleanAnswer | ScaleAnswer | ChoiceAnswer | MultiAnswer | NumberAnswer
 """The kind of answer an indicator takes and how each answer scores."""
 
 
@@ -326,7 +326,10 @@ def _in_file(problem: RubricProblem, gaps: Gaps) -> RubricProblem:
     return RubricProblem(loc, problem.message, problem.severity)
 
 
-def _duplicates(ids: Sequence[str | None], where: str, what: str = "id") -> Iterator[RubricProblem]:
+def duplicate_problems(
+    ids: Sequence[str | None], where: str, what: str = "id"
+) -> Iterator[RubricProblem]:
+    """A problem at each repeat of an id in `ids`, the items of the list `where`."""
     seen: set[str] = set()
     for position, value in enumerate(ids):
         if value is None:
@@ -350,12 +353,12 @@ def _cycle(start: str, ask_if: Mapping[str, str]) -> list[str]:
 
 
 def _problems(rubric: Rubric, gaps: Gaps) -> Iterator[RubricProblem]:
-    yield from _duplicates(list(rubric.languages), "languages", what="language")
+    yield from duplicate_problems(list(rubric.languages), "languages", what="language")
     stage_ids = [s.id for s in rubric.stages]
     if not gaps.duplicates_checked:
-        yield from _duplicates(stage_ids, "stages")
-        yield from _duplicates([d.id for d in rubric.dimensions], "dimensions")
-        yield from _duplicates([i.id for i in rubric.indicators], "indicators")
+        yield from duplicate_problems(stage_ids, "stages")
+        yield from duplicate_problems([d.id for d in rubric.dimensions], "dimensions")
+        yield from duplicate_problems([i.id for i in rubric.indicators], "indicators")
     stage_ids += sorted(gaps.stage_ids - set(stage_ids))
     if rubric.baseline.id in stage_ids:
         yield RubricProblem(
@@ -490,7 +493,7 @@ def _answer_problems(
     answer: AnswerSpec,
 ) -> Iterator[RubricProblem]:
     if isinstance(answer, ScaleAnswer):
-        for problem in _duplicates([lv.id for lv in answer.levels], "levels"):
+        for problem in duplicate_problems([lv.id for lv in answer.levels], "levels"):
             yield RubricProblem((*at, *problem.loc), problem.message)
         given = [lv.score for lv in answer.levels if lv.score is not None]
         if given and len(given) != len(answer.levels):
@@ -498,7 +501,7 @@ def _answer_problems(
         elif given and any(b < a for a, b in itertools.pairwise(given)):
             yield RubricProblem((*at, "levels"), "level scores must not decrease")
     elif isinstance(answer, (ChoiceAnswer, MultiAnswer)):
-        for problem in _duplicates([o.id for o in answer.options], "options"):
+        for problem in duplicate_problems([o.id for o in answer.options], "options"):
             yield RubricProblem((*at, *problem.loc), problem.message)
     elif isinstance(answer, NumberAnswer):
         mins = [b.min for b in answer.bands]

@@ -24,7 +24,13 @@ from pydantic import (
 )
 
 from retail_stage import rubric as runtime
-from retail_stage.rubric import DEFAULT_LANGUAGE, Gaps, RubricProblem, _duplicates, check_rubric
+from retail_stage.rubric import (
+    DEFAULT_LANGUAGE,
+    Gaps,
+    RubricProblem,
+    check_rubric,
+    duplicate_problems,
+)
 from retail_stage.rubric_ref import version_text
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
@@ -304,7 +310,7 @@ def check_partial_rubric(data: Any, context: Mapping[str, Any]) -> list[RubricPr
         positions[section] = tuple(places)
         ids = [item.get("id") if isinstance(item, dict) else None for item in items]
         # Positions are those of the file already, so these skip the remapping of check_rubric.
-        duplicates += _duplicates([i if isinstance(i, str) else None for i in ids], section)
+        duplicates += duplicate_problems([i if isinstance(i, str) else None for i in ids], section)
     raw_indicators = data.get("indicators")
     indicator_positions = (
         {

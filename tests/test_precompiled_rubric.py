@@ -151,3 +151,25 @@ def test_rubric_ref_comes_from_the_pydantic_models_only_when_asked_for() -> None
     assert RubricRef.model_validate({"id": "x", "version": 1.0}).version == "1.0"
     with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
         _ = runtime.Nothing  # type: ignore[attr-defined]
+
+
+def test_each_runtime_class_has_the_fields_of_the_model_of_its_name() -> None:
+    from retail_stage import rubric_model
+
+    names = [
+        "Baseline", "Stage", "Dimension", "LabelRule", "Level", "Option", "Band", "BooleanAnswer",
+        "ScaleAnswer", "ChoiceAnswer", "MultiAnswer", "NumberAnswer", "AskIf", "Indicator", "Rubric",
+    ]  # fmt: skip
+    for name in names:
+        model = getattr(rubric_model, name)
+        plain = {f.name for f in dataclasses.fields(getattr(runtime, name))}
+        assert plain == set(model.model_fields) | ({"lang"} if name == "Rubric" else set()), name
+
+
+def test_a_damaged_precompiled_file_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text('{"sha256": ', encoding="utf-8")
+    monkeypatch.setattr(loading, "PRECOMPILED_RUBRIC", damaged)
+    assert load_rubric() == read_rubric(str(bundled_rubric_path()))[0]
