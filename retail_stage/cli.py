@@ -190,7 +190,6 @@ def score(
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
     from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch
     from retail_stage.output import open_output
-    from retail_stage.render.summary import Portfolio
 
     compiled = _compiled(rubric, lang)
     if output is not None and not output.resolve().parent.is_dir():
@@ -224,7 +223,11 @@ def score(
         None if reports is None else report_format.value,
     )
     counts = Counts()
-    portfolio = Portfolio(compiled.rubric)
+    portfolio = None
+    if summary:
+        from retail_stage.render.summary import Portfolio
+
+        portfolio = Portfolio(compiled.rubric)
     advance, stop = progress_bar(input_bytes(paths)) if sys.stderr.isatty() else (None, None)
     try:
         with open_output(output) as stream:
@@ -240,7 +243,7 @@ def score(
                     _err(outcome.failure)
                 for warning in outcome.warnings:
                     _err(warning)
-                if summary:
+                if portfolio is not None:
                     portfolio.add(outcome.tally)
                 else:
                     formatter.write_rendered(outcome.text)
@@ -252,7 +255,7 @@ def score(
                     break
             if stop is not None:
                 stop()
-            if summary:
+            if portfolio is not None:
                 formatter.write_summary(portfolio)
             else:
                 formatter.close()

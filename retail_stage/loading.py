@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -25,12 +24,16 @@ if TYPE_CHECKING:
 
 BUNDLED_RUBRIC_NAME = "retail-stages.yaml"
 
+PRECOMPILED_RUBRIC = Path(__file__).with_name("bundled_rubric.json")
+"""The bundled rubric already checked, once per language (see `precompile_bundled_rubric`)."""
+
 
 def bundled_rubric_path() -> Path:
     """The rubric shipped with the package (inside the wheel, or in a source checkout)."""
-    packaged = resources.files("retail_stage") / "rubrics" / BUNDLED_RUBRIC_NAME
+    # The package is installed as files (the rubric is read as a Path), so its folder is here.
+    packaged = Path(__file__).parent / "rubrics" / BUNDLED_RUBRIC_NAME
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parent.parent / "rubrics" / BUNDLED_RUBRIC_NAME
 
 
@@ -135,7 +138,15 @@ def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubr
     Its texts are resolved to `lang` when the rubric declares it, else to its first language,
     so every consumer reads plain strings.
     """
-    return _load_rubric(str(path) if path is not None else str(bundled_rubric_path()), lang)
+    if path is None:
+        return _bundled_rubric(lang)
+    return _load_rubric(str(path), lang)
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_rubric(lang: str | None) -> Rubric:
+    path = str(bundled_rubric_path())
+    return _precompiled_rubric(path, lang) or _load_rubric(path, lang)
 
 
 @functools.lru_cache(maxsize=8)
@@ -147,6 +158,54 @@ def _load_rubric(path: str, lang: str | None) -> Rubric:
     return rubric
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _precompiled_rubric(path: str, lang: str | None) -> Rubric | None:
+    """The bundled rubric from its precompiled form, only when made from these very bytes.
+
+    Building the pydantic models and validating the bundled rubric is most of the start-up
+    time of a run; its outcome depends on the YAML's bytes alone, so it is done once, when the
+    package is built, and checked here by hash: an edited YAML goes through full validation.
+    """
+    import json
+
+    from retail_stage.rubric import rubric_from_data
+
+    try:
+        data = Path(path).read_bytes()
+        stored = json.loads(PRECOMPILED_RUBRIC.read_bytes())
+    except (OSError, ValueError):
+        return None  # no precompiled form, or a damaged one: validate the YAML instead
+    if stored.get("sha256") != _sha256(data):
+        return None
+    rubrics = stored["rubrics"]
+    first = next(iter(rubrics.values()))["languages"][0]
+    return rubric_from_data(rubrics[lang if lang in rubrics else first])
+
+
+def precompile_bundled_rubric() -> dict[str, Any]:
+    """The content of `PRECOMPILED_RUBRIC`: the bundled rubric checked in each of its languages.
+
+    Every rubric in it comes from full validation (`read_rubric`); the hash ties it to the
+    YAML it was made from. `scripts/precompile_rubric.py` writes it.
+    """
+    from retail_stage.rubric import plain_data
+
+    path = str(bundled_rubric_path())
+    rubric, problems = read_rubric(path)
+    if rubric is None:
+        raise SourceError([p for p in problems if p.severity == "error"])
+    rubrics = {}
+    for language in rubric.languages:
+        resolved, _ = read_rubric(path, language)
+        rubrics[language] = plain_data(resolved)
+    return {"sha256": _sha256(Path(path).read_bytes()), "rubrics": rubrics}
+
+
 def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list[Problem]]:
     """The rubric at `path` (None when it has errors) and all its problems, warnings included.
 
@@ -155,13 +214,8 @@ def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list
     """
     from pydantic import ValidationError
 
-    from retail_stage.rubric import (
-        DEFAULT_LANGUAGE,
-        Rubric,
-        check_partial_rubric,
-        check_rubric,
-        translation_problems,
-    )
+    from retail_stage import rubric_model
+    from retail_stage.rubric import DEFAULT_LANGUAGE, check_rubric
 
     try:
         data = Path(path).read_bytes()
@@ -181,18 +235,22 @@ def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list
         else DEFAULT_LANGUAGE
     )
     context = {"lang": lang, "default": default}
-    whole = [place(p.loc, p.message, p.severity) for p in translation_problems(content)]
+    whole = [
+        place(p.loc, p.message, p.severity) for p in rubric_model.translation_problems(content)
+    ]
     rubric: Rubric | None = None
     try:
-        checked = Rubric.model_validate(content, context=context)
+        model = rubric_model.Rubric.model_validate(content, context=context)
     except ValidationError as exc:
         fields = validation_problems(exc, place)
         whole += [
-            place(p.loc, p.message, p.severity) for p in check_partial_rubric(content, context)
+            place(p.loc, p.message, p.severity)
+            for p in rubric_model.check_partial_rubric(content, context)
         ]
     else:
-        rubric, fields = checked, []
-        whole += [place(p.loc, p.message, p.severity) for p in check_rubric(checked)]
+        # The whole is checked on the runtime objects, the same that scoring reads.
+        rubric, fields = rubric_model.to_runtime(model), []
+        whole += [place(p.loc, p.message, p.severity) for p in check_rubric(rubric)]
     problems = sorted(fields + whole, key=_in_reading_order)
     if any(p.severity == "error" for p in problems):
         return None, problems

@@ -1,156 +1,116 @@
-"""The rubric: pydantic models of the retail-stage model and their whole-rubric checks.
+"""The rubric as scoring reads it: plain frozen data, and the checks of a rubric as a whole.
 
 A rubric is data (DESIGN §2): ordered stages above a baseline, dimensions, a label rule and
-one list of indicators. Pydantic checks each field; `check_rubric` then checks the whole
-(references, uniqueness, reachability) and reports every problem at once with its location.
+one list of indicators. The classes here are what the engine, the renderers and the
+questionnaire read: plain frozen dataclasses, cheap to build, their texts already resolved to
+one language. The file format and its field checks are the pydantic models of
+`retail_stage.rubric_model`; a rubric file becomes these objects only once it has passed them,
+and `check_rubric` then checks the whole (references, uniqueness, reachability) and reports
+every problem at once with its location.
 """
 
 from __future__ import annotations
 
 import itertools
-import types
-import typing
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationInfo,
-    WithJsonSchema,
-)
+if TYPE_CHECKING:
+    from retail_stage.rubric_ref import RubricRef as RubricRef
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case identifier")]
-Slug = Annotated[
-    str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="option id used in profiles")
-]
-Score = Annotated[float, Field(ge=0, le=1, description="score between 0 and 1")]
-Threshold = Annotated[float, Field(gt=0, le=1, description="a share in (0, 1]")]
-Language = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-        description="language code such as en, zh or pt-BR",
-    ),
-]
 
 DEFAULT_LANGUAGE = "en"
 """The language of a rubric that declares no `languages`."""
 
 
-def _resolve_text(value: Any, info: ValidationInfo) -> Any:
-    # A translated text is resolved here, once, so every consumer reads a plain str: the
-    # chosen language, else the rubric's default language, else the first one given.
-    if not isinstance(value, dict):
-        return value
-    if not value or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise ValueError("a text is a string or a mapping of language code to string")
-    context = info.context if isinstance(info.context, Mapping) else {}
-    for language in (context.get("lang"), context.get("default")):
-        if language in value:
-            return value[language]
-    return next(iter(value.values()))
+def __getattr__(name: str) -> Any:
+    # RubricRef is a part of the profile's pydantic model; fetched from its own module only
+    # when asked for, this one stays free of pydantic (the engine imports it).
+    if name == "RubricRef":
+        from retail_stage.rubric_ref import RubricRef
+
+        return RubricRef
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_TEXT_VALIDATOR = BeforeValidator(_resolve_text)
-_TEXT_SCHEMA = WithJsonSchema(
-    {
-        "anyOf": [
-            {"type": "string"},
-            {
-                "type": "object",
-                "description": "the text per language the rubric declares: {en: ..., zh: ...}",
-                "additionalProperties": {"type": "string"},
-                "minProperties": 1,
-            },
-        ]
-    }
-)
-Text = Annotated[str, _TEXT_VALIDATOR, _TEXT_SCHEMA]
-"""A text shown to people: a string, or a mapping of language code to string."""
-
-
-def _version_text(value: Any) -> Any:
-    # `version: 1.0` in YAML is a float; a version is a label, so keep it as written.
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Baseline(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Baseline:
     """The level below the first stage (single-channel: not yet two complete channels)."""
 
-    id: Id
-    name: Text = Field(min_length=1, description="display name")
-    description: Text = Field("", description="what a company at the baseline looks like")
+    id: str
+    name: str
+    description: str = ""
 
 
-class Stage(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stage:
     """One stage of the ladder; met when its attainment reaches its threshold and its gates hold."""
 
-    id: Id
-    name: Text = Field(min_length=1, description="display name")
-    description: Text = Field("", description="what the stage means, from the source model")
-    threshold: Threshold = Field(description="attainment needed to meet the stage")
+    id: str
+    name: str
+    description: str = ""
+    threshold: float
 
 
-class Dimension(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dimension:
     """A topic that groups indicators across stages (channels, payment, supply chain...)."""
 
-    id: Id
-    name: Text = Field(min_length=1, description="display name")
-    description: Text = Field("", description="what the dimension covers")
+    id: str
+    name: str
+    description: str = ""
 
 
-class LabelRule(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LabelRule:
     """When digitalization counts as 2.0 (supply and production) rather than 1.0 (traffic)."""
 
-    threshold: Threshold = Field(description="supply-focus score needed for 2.0")
-    min_stage: Id | None = Field(None, description="a stage that must also be reached for 2.0")
-    description_1: Text = Field("", description="what 1.0 means")
-    description_2: Text = Field("", description="what 2.0 means")
+    threshold: float
+    min_stage: str | None = None
+    description_1: str = ""
+    description_2: str = ""
 
 
-class Level(_Model):
-    """One ordered level of a scale answer."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Level:
+    """One ordered level of a scale answer; `score` None means evenly spaced from 0 to 1."""
 
-    id: Slug
-    label: Text = Field(min_length=1, description="what the level says, as shown to people")
-    score: Score | None = Field(None, description="default: evenly spaced from 0 to 1")
+    id: str
+    label: str
+    score: float | None = None
 
 
-class Option(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
     """One option of a choice or multi answer."""
 
-    id: Slug
-    label: Text = Field(min_length=1, description="what the option says, as shown to people")
-    score: Score
+    id: str
+    label: str
+    score: float
 
 
-class Band(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Band:
     """Numbers from `min` up to the next band's `min` score `score`."""
 
-    min: float = Field(description="smallest number in the band")
-    score: Score
+    min: float
+    score: float
 
 
-class BooleanAnswer(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BooleanAnswer:
     """Yes scores 1, no scores 0."""
 
-    kind: Literal["boolean"] = Field(description="yes or no")
+    kind: Literal["boolean"] = "boolean"
 
 
-class ScaleAnswer(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScaleAnswer:
     """Ordered levels, each with a score."""
 
-    kind: Literal["scale"] = Field(description="one of ordered levels")
-    levels: list[Level] = Field(min_length=2, description="from the lowest level to the highest")
+    kind: Literal["scale"] = "scale"
+    levels: tuple[Level, ...]
 
     def level_scores(self) -> list[float]:
         """The score of each level, filling the evenly spaced default."""
@@ -158,68 +118,63 @@ class ScaleAnswer(_Model):
         return [lv.score if lv.score is not None else i / last for i, lv in enumerate(self.levels)]
 
 
-class ChoiceAnswer(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChoiceAnswer:
     """Exactly one option."""
 
-    kind: Literal["choice"] = Field(description="exactly one option")
-    options: list[Option] = Field(min_length=1, description="the options to choose from")
+    kind: Literal["choice"] = "choice"
+    options: tuple[Option, ...]
 
 
-class MultiAnswer(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MultiAnswer:
     """Any number of options; the score is the sum of theirs, capped at 1."""
 
-    kind: Literal["multi"] = Field(description="any number of options, scores summed up to 1")
-    options: list[Option] = Field(min_length=1, description="the options to tick")
+    kind: Literal["multi"] = "multi"
+    options: tuple[Option, ...]
 
 
-class NumberAnswer(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumberAnswer:
     """A number, scored by the highest band whose `min` it reaches."""
 
-    kind: Literal["number"] = Field(description="a number, scored in bands")
-    unit: Text = Field("", description="unit shown after the number, such as %")
-    min: float | None = Field(None, description="smallest allowed value")
-    max: float | None = Field(None, description="largest allowed value")
-    bands: list[Band] = Field(min_length=1, description="sorted by min, lowest first")
+    kind: Literal["number"] = "number"
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    bands: tuple[Band, ...]
 
 
-AnswerSpec = Annotated[
-    BooleanAnswer | ScaleAnswer | ChoiceAnswer | MultiAnswer | NumberAnswer,
-    Field(discriminator="kind", description="the kind of answer and how each answer scores"),
-]
+AnswerSpec = BooleanAnswer | ScaleAnswer | ChoiceAnswer | MultiAnswer | NumberAnswer
+"""The kind of answer an indicator takes and how each answer scores."""
 
 
-class AskIf(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AskIf:
     """Ask an indicator only when an earlier one scored above `above`."""
 
-    indicator: Id = Field(description="id of an earlier indicator")
-    above: Annotated[float, Field(ge=0, lt=1)] = Field(
-        0.0, description="ask only when that indicator scored above this"
-    )
+    indicator: str
+    above: float = 0.0
 
 
-class Indicator(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicator:
     """One question of the model: what it asks, where it counts, how it scores."""
 
-    id: Id
-    stage: Id = Field(description="id of the stage it counts towards")
-    dimension: Id = Field(description="id of its dimension")
-    focus: Literal["traffic", "supply"] = Field(
-        description="traffic: front end (reach, market, convert); supply: middle and back end"
-    )
-    weight: float = Field(gt=0, description="relative weight within its stage")
-    question: Text = Field(min_length=1, description="the question put to the company")
-    help: Text = Field("", description="how to answer: definitions, evidence, edge cases")
-    source: str = Field(
-        "", description="the sentence of the source model it comes from, quoted verbatim"
-    )
+    id: str
+    stage: str
+    dimension: str
+    focus: Literal["traffic", "supply"]
+    weight: float
+    question: str
+    help: str = ""
+    source: str = ""
     answer: AnswerSpec
-    required: bool = Field(False, description="a gate: the stage is not met without it")
-    min_score: Score | None = Field(None, description="score a gate needs (default 1)")
-    allow_na: bool = Field(False, description="whether 'n/a' is an accepted answer")
-    ask_if: AskIf | None = Field(None, description="ask only after an earlier answer")
-    if_not_asked: Literal["n/a", "zero"] = Field(
-        "zero", description="how the indicator scores when its ask_if condition fails"
-    )
+    required: bool = False
+    min_score: float | None = None
+    allow_na: bool = False
+    ask_if: AskIf | None = None
+    if_not_asked: Literal["n/a", "zero"] = "zero"
 
     @property
     def gate_score(self) -> float:
@@ -227,46 +182,80 @@ class Indicator(_Model):
         return 1.0 if self.min_score is None else self.min_score
 
 
-class RubricRef(_Model):
-    """Which rubric a profile was answered for."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rubric:
+    """A whole retail-stage model (DESIGN §1-2), its texts resolved to the language `lang`."""
 
-    id: str = Field(description="the rubric's id")
-    version: Annotated[str, BeforeValidator(_version_text)] | None = Field(
-        None, description="the rubric's version"
+    id: str
+    version: str
+    languages: tuple[str, ...]
+    title: str
+    description: str = ""
+    baseline: Baseline
+    stages: tuple[Stage, ...]
+    dimensions: tuple[Dimension, ...]
+    label: LabelRule
+    indicators: tuple[Indicator, ...]
+    lang: str
+    """The language of this rubric's texts (one of `languages`)."""
+
+
+_ANSWERS: dict[str, Any] = {
+    "boolean": BooleanAnswer,
+    "scale": ScaleAnswer,
+    "choice": ChoiceAnswer,
+    "multi": MultiAnswer,
+    "number": NumberAnswer,
+}
+
+
+def answer_from_data(data: Mapping[str, Any]) -> AnswerSpec:
+    """The answer spec of plain data shaped like `plain_data` writes it."""
+    given = dict(data)
+    if "levels" in given:
+        given["levels"] = tuple(Level(**level) for level in given["levels"])
+    if "options" in given:
+        given["options"] = tuple(Option(**option) for option in given["options"])
+    if "bands" in given:
+        given["bands"] = tuple(Band(**band) for band in given["bands"])
+    answer: AnswerSpec = _ANSWERS[given["kind"]](**given)
+    return answer
+
+
+def indicator_from_data(data: Mapping[str, Any]) -> Indicator:
+    """The indicator of plain data shaped like `plain_data` writes it."""
+    ask_if = data.get("ask_if")
+    return Indicator(
+        **{
+            **data,
+            "answer": answer_from_data(data["answer"]),
+            "ask_if": AskIf(**ask_if) if ask_if is not None else None,
+        }
     )
 
 
-class Rubric(_Model):
-    """A whole retail-stage model (DESIGN §1-2), its texts resolved to one language."""
-
-    id: str = Field(min_length=1, description="identifier that profiles name")
-    version: Annotated[str, BeforeValidator(_version_text)] = Field(
-        description="version label; profiles may name it"
+def rubric_from_data(data: Mapping[str, Any]) -> Rubric:
+    """The rubric of plain data shaped like `plain_data` writes it (already checked data only)."""
+    return Rubric(
+        **{
+            **data,
+            "languages": tuple(data["languages"]),
+            "baseline": Baseline(**data["baseline"]),
+            "stages": tuple(Stage(**stage) for stage in data["stages"]),
+            "dimensions": tuple(Dimension(**dimension) for dimension in data["dimensions"]),
+            "label": LabelRule(**data["label"]),
+            "indicators": tuple(indicator_from_data(ind) for ind in data["indicators"]),
+        }
     )
-    languages: list[Language] = Field(
-        default_factory=lambda: [DEFAULT_LANGUAGE],
-        min_length=1,
-        description="languages its texts are written in; the first is the default",
-    )
-    title: Text = Field(min_length=1, description="display title")
-    description: Text = Field("", description="what the rubric assesses")
-    baseline: Baseline = Field(description="the level below the first stage")
-    stages: list[Stage] = Field(min_length=1, description="the ladder, lowest stage first")
-    dimensions: list[Dimension] = Field(min_length=1, description="topics grouping indicators")
-    label: LabelRule = Field(description="the 1.0 / 2.0 rule")
-    indicators: list[Indicator] = Field(min_length=1, description="every question of the model")
 
-    _lang: str = PrivateAttr("")
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Remember which language the texts were resolved to."""
-        chosen = context.get("lang") if isinstance(context, Mapping) else None
-        self._lang = chosen if chosen in self.languages else self.languages[0]
-
-    @property
-    def lang(self) -> str:
-        """The language of this rubric's texts (one of `languages`)."""
-        return self._lang or self.languages[0]
+def plain_data(value: Any) -> Any:
+    """A rubric (or any part of one) as plain JSON-ready data: dicts in field order, lists."""
+    if isinstance(value, tuple):
+        return [plain_data(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: plain_data(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 @dataclass(frozen=True)
@@ -278,9 +267,7 @@ class RubricProblem:
     severity: Literal["error", "warning"] = "error"
 
 
-def max_score(
-    answer: BooleanAnswer | ScaleAnswer | ChoiceAnswer | MultiAnswer | NumberAnswer,
-) -> float:
+def max_score(answer: AnswerSpec) -> float:
     """The best score an answer of this kind can give."""
     if isinstance(answer, BooleanAnswer):
         return 1.0
@@ -339,101 +326,10 @@ def _in_file(problem: RubricProblem, gaps: Gaps) -> RubricProblem:
     return RubricProblem(loc, problem.message, problem.severity)
 
 
-def check_partial_rubric(data: Any, context: Mapping[str, Any]) -> list[RubricProblem]:
-    """The whole-rubric problems of data that failed field validation, as far as they can tell.
-
-    Each stage, dimension and indicator is validated on its own; the valid ones are checked
-    together (see `Gaps`). Field errors themselves are not repeated here.
-    """
-    from pydantic import ValidationError
-
-    if not isinstance(data, dict):
-        return []
-
-    def valid(model: type[_Model], value: Any) -> Any:
-        try:
-            return model.model_validate(value, context=context)
-        except ValidationError:
-            return None
-
-    kept: dict[str, list[Any]] = {}
-    duplicates: list[RubricProblem] = []
-    positions: dict[str, tuple[int, ...]] = {}
-    broken: dict[str, set[str]] = {}
-    open_stages: set[str] = set()
-    all_open = False
-    sections: tuple[tuple[str, type[_Model]], ...] = (
-        ("stages", Stage),
-        ("dimensions", Dimension),
-        ("indicators", Indicator),
-    )
-    for section, model in sections:
-        items = data.get(section)
-        items = items if isinstance(items, list) else []
-        kept[section], places, broken[section] = [], [], set()
-        for n, item in enumerate(items):
-            checked = valid(model, item)
-            if checked is not None:
-                kept[section].append(checked)
-                places.append(n)
-                continue
-            raw = item if isinstance(item, dict) else {}
-            if isinstance(raw.get("id"), str):
-                broken[section].add(raw["id"])
-            if section == "indicators":
-                if isinstance(raw.get("stage"), str):
-                    open_stages.add(raw["stage"])
-                else:
-                    all_open = True
-        positions[section] = tuple(places)
-        ids = [item.get("id") if isinstance(item, dict) else None for item in items]
-        # Positions are those of the file already, so these skip the remapping of check_rubric.
-        duplicates += _duplicates([i if isinstance(i, str) else None for i in ids], section)
-    raw_indicators = data.get("indicators")
-    indicator_positions = (
-        {
-            item["id"]: n
-            for n, item in reversed(list(enumerate(raw_indicators)))
-            if isinstance(item, dict) and isinstance(item.get("id"), str)
-        }
-        if isinstance(raw_indicators, list)
-        else {}
-    )
-    raw_baseline = data.get("baseline")
-    baseline = valid(Baseline, raw_baseline) or Baseline.model_construct(
-        id=str(raw_baseline.get("id", "")) if isinstance(raw_baseline, dict) else "", name=""
-    )
-    label = valid(LabelRule, data.get("label"))
-    languages = data.get("languages")
-    rubric = Rubric.model_construct(
-        id=str(data.get("id", "")),
-        version=str(data.get("version", "")),
-        languages=languages if _is_language_list(languages) else [DEFAULT_LANGUAGE],
-        title="",
-        baseline=baseline,
-        stages=kept["stages"],
-        dimensions=kept["dimensions"],
-        label=label or LabelRule.model_construct(threshold=1.0, min_stage=None),
-        indicators=kept["indicators"],
-    )
-    gaps = Gaps(
-        positions=positions,
-        stage_ids=frozenset(broken["stages"]),
-        dimension_ids=frozenset(broken["dimensions"]),
-        indicator_positions=indicator_positions,
-        open_stages=frozenset(open_stages | broken["stages"]),
-        all_stages_open=all_open,
-        label_broken=label is None,
-        duplicates_checked=True,
-    )
-    return duplicates + check_rubric(rubric, gaps)
-
-
-def _is_language_list(value: Any) -> typing.TypeGuard[list[str]]:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
-
-
-def _duplicates(ids: Sequence[str | None], where: str, what: str = "id") -> Iterator[RubricProblem]:
+def duplicate_problems(
+    ids: Sequence[str | None], where: str, what: str = "id"
+) -> Iterator[RubricProblem]:
+    """A problem at each repeat of an id in `ids`, the items of the list `where`."""
     seen: set[str] = set()
     for position, value in enumerate(ids):
         if value is None:
@@ -457,12 +353,12 @@ def _cycle(start: str, ask_if: Mapping[str, str]) -> list[str]:
 
 
 def _problems(rubric: Rubric, gaps: Gaps) -> Iterator[RubricProblem]:
-    yield from _duplicates(list(rubric.languages), "languages", what="language")
+    yield from duplicate_problems(list(rubric.languages), "languages", what="language")
     stage_ids = [s.id for s in rubric.stages]
     if not gaps.duplicates_checked:
-        yield from _duplicates(stage_ids, "stages")
-        yield from _duplicates([d.id for d in rubric.dimensions], "dimensions")
-        yield from _duplicates([i.id for i in rubric.indicators], "indicators")
+        yield from duplicate_problems(stage_ids, "stages")
+        yield from duplicate_problems([d.id for d in rubric.dimensions], "dimensions")
+        yield from duplicate_problems([i.id for i in rubric.indicators], "indicators")
     stage_ids += sorted(gaps.stage_ids - set(stage_ids))
     if rubric.baseline.id in stage_ids:
         yield RubricProblem(
@@ -594,10 +490,10 @@ def _indicator_problems(
 
 def _answer_problems(
     at: tuple[str | int, ...],
-    answer: BooleanAnswer | ScaleAnswer | ChoiceAnswer | MultiAnswer | NumberAnswer,
+    answer: AnswerSpec,
 ) -> Iterator[RubricProblem]:
     if isinstance(answer, ScaleAnswer):
-        for problem in _duplicates([lv.id for lv in answer.levels], "levels"):
+        for problem in duplicate_problems([lv.id for lv in answer.levels], "levels"):
             yield RubricProblem((*at, *problem.loc), problem.message)
         given = [lv.score for lv in answer.levels if lv.score is not None]
         if given and len(given) != len(answer.levels):
@@ -605,7 +501,7 @@ def _answer_problems(
         elif given and any(b < a for a, b in itertools.pairwise(given)):
             yield RubricProblem((*at, "levels"), "level scores must not decrease")
     elif isinstance(answer, (ChoiceAnswer, MultiAnswer)):
-        for problem in _duplicates([o.id for o in answer.options], "options"):
+        for problem in duplicate_problems([o.id for o in answer.options], "options"):
             yield RubricProblem((*at, *problem.loc), problem.message)
     elif isinstance(answer, NumberAnswer):
         mins = [b.min for b in answer.bands]
@@ -640,94 +536,3 @@ def language_of_locale(locale: str) -> str | None:
     """The language code of a locale name such as zh_CN.UTF-8 (zh); None for C or POSIX."""
     code = locale.split(".", 1)[0].split("@", 1)[0].replace("-", "_").split("_", 1)[0].lower()
     return code if 2 <= len(code) <= 3 and code.isalpha() and code.isascii() else None
-
-
-def translation_problems(data: Any) -> list[RubricProblem]:
-    """Warnings for texts that lack a language the rubric declares, or name an undeclared one.
-
-    Works on the raw data (before texts are resolved to one language). A text without letters
-    (such as the unit "%") reads the same in every language and needs no translation.
-    """
-    if not isinstance(data, dict):
-        return []
-    raw = data.get("languages")
-    languages: list[str] = raw if _is_language_list(raw) else [DEFAULT_LANGUAGE]
-    declared = ", ".join(languages)
-    problems = []
-    for loc, value in _texts(Rubric, data, ()):
-        if isinstance(value, str):
-            given = [languages[0]] if _has_letters(value) else list(languages)
-        elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-            given = [str(k) for k in value] if any(map(_has_letters, value.values())) else []
-            given = given or list(languages)
-            for key in value:
-                if key not in languages:
-                    problems.append(
-                        RubricProblem(
-                            (*loc, key, "<key>"),
-                            f"language {key!r} is not declared in languages ({declared})",
-                            "warning",
-                        )
-                    )
-        else:
-            continue  # not a text at all: field validation reports it
-        missing = [language for language in languages if language not in given]
-        if missing:
-            names = ", ".join(repr(m) for m in missing)
-            problems.append(
-                RubricProblem(
-                    loc,
-                    f"missing {names} translation{'s' * (len(missing) > 1)}; "
-                    f"the rubric declares languages {declared}",
-                    "warning",
-                )
-            )
-    return problems
-
-
-def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
-
-
-def text_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """Names of the fields of `model` that hold a translatable `Text`."""
-    return tuple(n for n, info in model.model_fields.items() if _TEXT_VALIDATOR in info.metadata)
-
-
-def _texts(model: type[BaseModel], data: Any, at: tuple[str | int, ...]) -> Iterator[Any]:
-    """(location, raw value) of every text field in raw data shaped like `model`."""
-    if not isinstance(data, dict):
-        return
-    texts = text_fields(model)
-    for name, info in model.model_fields.items():
-        if name not in data:
-            continue
-        if name in texts:
-            yield (*at, name), data[name]
-        else:
-            yield from _nested_texts(info.annotation, data[name], (*at, name))
-
-
-def _nested_texts(annotation: Any, value: Any, at: tuple[str | int, ...]) -> Iterator[Any]:
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        if isinstance(value, list):
-            (item,) = typing.get_args(annotation)
-            for n, element in enumerate(value):
-                yield from _nested_texts(item, element, (*at, n))
-    elif origin in (typing.Union, types.UnionType):
-        kind = value.get("kind") if isinstance(value, dict) else None
-        models = [
-            m
-            for m in typing.get_args(annotation)
-            if isinstance(m, type)
-            and issubclass(m, BaseModel)
-            and (
-                "kind" not in m.model_fields
-                or kind in typing.get_args(m.model_fields["kind"].annotation)
-            )
-        ]
-        if len(models) == 1:
-            yield from _texts(models[0], value, at)
-    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield from _texts(annotation, value, at)

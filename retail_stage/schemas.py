@@ -11,7 +11,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of `kind` (rubric or profile)."""
     from retail_stage.profile import Profile
-    from retail_stage.rubric import Rubric
+    from retail_stage.rubric_model import Rubric
 
     body = (Rubric if kind == "rubric" else Profile).model_json_schema()
     return {

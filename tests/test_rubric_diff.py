@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -202,21 +203,13 @@ def test_every_kind_of_change_is_named() -> None:
     s1, s2 = old.stages
     d1, _ = old.dimensions
     a, b, c, d, e, f = old.indicators
-    new = old.model_copy(
-        update={
-            "baseline": old.baseline.model_copy(update={"id": "b9"}),
-            "stages": [s2, s1.model_copy(update={"id": "s0"}), s1],
-            "dimensions": [d1],
-            "label": old.label.model_copy(update={"min_stage": "s2"}),
-            "indicators": [
-                a,
-                b,
-                c.model_copy(update={"allow_na": False}),
-                d,
-                e,
-                f.model_copy(update={"ask_if": None}),
-            ],
-        }
+    new = replace(
+        old,
+        baseline=replace(old.baseline, id="b9"),
+        stages=(s2, replace(s1, id="s0"), s1),
+        dimensions=(d1,),
+        label=replace(old.label, min_stage="s2"),
+        indicators=(a, b, replace(c, allow_na=False), d, e, replace(f, ask_if=None)),
     )
     assert [ch.message for ch in diff_rubrics(old, new)] == [
         "rubric baseline: id b0 -> b9",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from retail_stage import load_rubric as public_load_rubric
+from retail_stage import rubric_model
 from retail_stage.loading import bundled_rubric_path, load_rubric, read_rubric
-from retail_stage.rubric import Rubric, language_of_locale, text_fields
+from retail_stage.rubric import language_of_locale
+from retail_stage.rubric_model import Rubric, text_fields
 
 ROOT = Path(__file__).parent.parent
 TINY = Path(__file__).parent / "rubrics" / "bilingual.yaml"
@@ -19,20 +21,21 @@ GROCERY = ROOT / "examples" / "rubrics" / "grocery-chains.yaml"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def texts(model: BaseModel) -> list[tuple[str, str]]:
+def texts(part: Any) -> list[tuple[str, str]]:
     """(field, value) of every human text of a loaded rubric (plain str after resolution)."""
     found: list[tuple[str, str]] = []
-    translatable = text_fields(type(model))
-    for name in type(model).model_fields:
-        value: Any = getattr(model, name)
-        if isinstance(value, BaseModel):
+    # The file's model of the same name says which fields are translatable texts.
+    translatable = text_fields(getattr(rubric_model, type(part).__name__))
+    for field in dataclasses.fields(part):
+        value: Any = getattr(part, field.name)
+        if dataclasses.is_dataclass(value):
             found += texts(value)
-        elif isinstance(value, list):
+        elif isinstance(value, tuple):
             for item in value:
-                if isinstance(item, BaseModel):
+                if dataclasses.is_dataclass(item):
                     found += texts(item)
-        elif name in translatable and value:
-            found.append((name, value))
+        elif field.name in translatable and value:
+            found.append((field.name, value))
     return found
 
 
@@ -41,7 +44,7 @@ def test_rubric_validates_with_zero_problems(path: Path) -> None:
     rubric, problems = read_rubric(str(path))
     assert rubric is not None
     assert problems == []
-    assert rubric.languages == ["en", "zh"]
+    assert rubric.languages == ("en", "zh")
 
 
 @pytest.mark.parametrize("path", [bundled_rubric_path(), GROCERY], ids=["bundled", "grocery"])

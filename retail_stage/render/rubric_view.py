@@ -24,6 +24,7 @@ from retail_stage.rubric import (
     NumberAnswer,
     Rubric,
     ScaleAnswer,
+    plain_data,
 )
 
 
@@ -32,7 +33,8 @@ def rubric_data(rubric: Rubric) -> dict[str, Any]:
 
     The result is itself a valid rubric, in that one language.
     """
-    data = rubric.model_dump(mode="json")
+    data: dict[str, Any] = plain_data(rubric)
+    del data["lang"]
     data["languages"] = [rubric.lang]
     return data
 

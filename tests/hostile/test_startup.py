@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,14 @@ def test_version_fast_path_prints_the_version() -> None:
         check=True,
     )
     assert completed.stdout == f"retail-stage {__version__}\n"
+
+
+def test_scoring_with_the_bundled_rubric_builds_none_of_its_pydantic_models() -> None:
+    # The bundled rubric comes precompiled; only a rubric named with --rubric is modelled.
+    root = Path(__file__).parent.parent.parent
+    example = str(root / "examples" / "profiles" / "03-lotus-lane-grocers.yaml")
+    bundled = loaded_by(["score", example, "--format", "json"])
+    assert "retail_stage.engine" in bundled
+    assert "retail_stage.rubric_model" not in bundled
+    custom = loaded_by(["score", example, "--rubric", str(root / "rubrics" / "retail-stages.yaml")])
+    assert "retail_stage.rubric_model" in custom
