@@ -139,19 +139,17 @@ class NextSteps:
         compiled = self._compiled
         if compiled is None:
             return '{"stage": null, "smallest_set": [], "indicators": []}'
-        parts, number = compiled.json_parts, _NUMBER
-        scores, weight, best, failed = self._scores, compiled.weight, compiled.best, self._failed
-        weight_sum = self._weight_sum
-        items = []
-        for _, n in self._ranking:
-            s = scores[n]
-            raised = best[n] - (s or 0.0)
-            items.append(
-                f"{parts.step_heads[n]}{'null' if s is None else number[s or 0.0]}, "
-                f'"gain": {number[weight[n] * raised / weight_sum]}, '
-                f'"failed_gate": {"true" if n in failed else "false"}}}'
-            )
-        smallest = ", ".join(parts.quoted_ids[n] for _, n in self._ranking[: self._chosen])
+        heads, number = compiled.json_parts.step_heads, _NUMBER
+        scores, failed, weight_sum = self._scores, self._failed, self._weight_sum
+        # The gain is -loss / weight_sum, the same float `indicators` computes; a score in
+        # the ranking is never n/a, and number[None] is null.
+        items = [
+            f'{heads[n]}{number[scores[n]]}, "gain": {number[-loss / weight_sum]}, '
+            f'"failed_gate": {"true" if n in failed else "false"}}}'
+            for loss, n in self._ranking
+        ]
+        quoted = compiled.json_parts.quoted_ids
+        smallest = ", ".join(quoted[n] for _, n in self._ranking[: self._chosen])
         return (
             f'{{"stage": {_dumps(self.stage)}, "smallest_set": [{smallest}], '
             f'"indicators": [{", ".join(items)}]}}'
