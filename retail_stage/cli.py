@@ -188,7 +188,7 @@ def score(
     lang: LangOption = None,
 ) -> None:
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
-    from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch
+    from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch, write_block
     from retail_stage.output import open_output
     from retail_stage.render.summary import Portfolio
 
@@ -229,26 +229,37 @@ def score(
     try:
         with open_output(output) as stream:
             formatter = fmt.formatter(stream, compiled.rubric)
-            for outcome in run_batch(
+            stopped = False
+            for block in run_batch(
                 job,
                 paths,
                 workers=workers,
                 input_format=input_format.value if input_format else None,
             ):
-                counts.add(outcome)
-                if outcome.failure is not None:
-                    _err(outcome.failure)
-                for warning in outcome.warnings:
-                    _err(warning)
-                if summary:
-                    portfolio.add(outcome.tally)
-                else:
-                    formatter.write_rendered(outcome.text)
-                if reports is not None and outcome.report is not None:
-                    reports.write_rendered(*outcome.report)
-                if advance is not None:
-                    advance(outcome)
-                if fail_fast and outcome.failure is not None:
+                if block.details is None:  # every profile scored: count and write at once
+                    counts.add_block(block)
+                    write_block(formatter, block)
+                    if advance is not None:
+                        advance(len(block.lengths), block.size)
+                    continue
+                for outcome in block.outcomes():
+                    counts.add(outcome)
+                    if outcome.failure is not None:
+                        _err(outcome.failure)
+                    for warning in outcome.warnings:
+                        _err(warning)
+                    if summary:
+                        portfolio.add(outcome.tally)
+                    else:
+                        formatter.write_rendered(outcome.text)
+                    if reports is not None and outcome.report is not None:
+                        reports.write_rendered(*outcome.report)
+                    if advance is not None:
+                        advance(1, outcome.size)
+                    if fail_fast and outcome.failure is not None:
+                        stopped = True
+                        break
+                if stopped:
                     break
             if stop is not None:
                 stop()
