@@ -188,7 +188,15 @@ def score(
     lang: LangOption = None,
 ) -> None:
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
-    from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch, write_block
+    from retail_stage.batch import (
+        Counts,
+        Job,
+        WorkerLost,
+        input_bytes,
+        progress_bar,
+        run_batch,
+        write_block,
+    )
     from retail_stage.output import open_output
     from retail_stage.render.summary import Portfolio
 
@@ -272,6 +280,11 @@ def score(
             stop()
         _err("interrupted: nothing was written" if output else "interrupted")
         raise typer.Exit(130) from None
+    except WorkerLost as exc:
+        if stop is not None:
+            stop()
+        _err(f"error: {exc}; nothing was written" if output else f"error: {exc}")
+        raise typer.Exit(EXIT_INVALID) from None
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining
         # about the unflushed rest at exit.
