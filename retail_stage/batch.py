@@ -521,19 +521,23 @@ def _chunks(
 def _runs(
     shown: str, chunk: bytes, first: int, skipped: int, offset: int, seekable: bool
 ) -> Generator[_Chunk, None, int]:
-    """Runs of LINES_PER_TASK lines at most; the number of line breaks in `chunk`."""
-    breaks = left = chunk.count(b"\n")
-    at = 0
+    """Runs of LINES_PER_TASK lines at most; the number of line breaks in `chunk`.
+
+    Line breaks are found one by one: with lines of a profile each (a few hundred bytes and
+    more) that costs less than `bytes.count`, and the cuts come with it.
+    """
+    at = breaks = 0
     while at < len(chunk):
-        end = len(chunk)
-        if left > LINES_PER_TASK:  # cut after the first LINES_PER_TASK lines
-            end = at
-            for _ in range(LINES_PER_TASK):
-                end = chunk.find(b"\n", end) + 1
-            left -= LINES_PER_TASK
+        end, taken = at, 0
+        while taken < LINES_PER_TASK:
+            end = chunk.find(b"\n", end) + 1
+            if not end:  # a last line without a line break
+                end = len(chunk)
+                break
+            taken += 1
         place = (offset + at, end - at) if seekable else None
         yield _Chunk(shown, chunk[at:end], first, end - at + skipped, place)
-        at, first, skipped = end, first + LINES_PER_TASK, 0
+        at, first, skipped, breaks = end, first + taken, 0, breaks + taken
     return breaks
 
 

@@ -191,6 +191,7 @@ def score(
     from retail_stage.batch import (
         Counts,
         Job,
+        Outcome,
         WorkerLost,
         input_bytes,
         progress_bar,
@@ -198,7 +199,6 @@ def score(
         write_block,
     )
     from retail_stage.output import open_output
-    from retail_stage.render.summary import Portfolio
 
     compiled = _compiled(rubric, lang)
     if output is not None and not output.resolve().parent.is_dir():
@@ -232,12 +232,33 @@ def score(
         None if reports is None else report_format.value,
     )
     counts = Counts()
-    portfolio = Portfolio(compiled.rubric)
+    portfolio = None
+    if summary:
+        from retail_stage.render.summary import Portfolio
+
+        portfolio = Portfolio(compiled.rubric)
     advance, stop = progress_bar(input_bytes(paths)) if sys.stderr.isatty() else (None, None)
     try:
         with open_output(output) as stream:
             formatter = fmt.formatter(stream, compiled.rubric)
-            stopped = False
+
+            def take(outcome: Outcome) -> bool:
+                """Count, report and write one outcome; False when the batch stops there."""
+                counts.add(outcome)
+                if outcome.failure is not None:
+                    _err(outcome.failure)
+                for warning in outcome.warnings:
+                    _err(warning)
+                if portfolio is not None:
+                    portfolio.add(outcome.tally)
+                else:
+                    formatter.write_rendered(outcome.text)
+                if reports is not None and outcome.report is not None:
+                    reports.write_rendered(*outcome.report)
+                if advance is not None:
+                    advance(1, outcome.size)
+                return not (fail_fast and outcome.failure is not None)
+
             for block in run_batch(
                 job,
                 paths,
@@ -249,29 +270,11 @@ def score(
                     write_block(formatter, block)
                     if advance is not None:
                         advance(len(block.lengths), block.size)
-                    continue
-                for outcome in block.outcomes():
-                    counts.add(outcome)
-                    if outcome.failure is not None:
-                        _err(outcome.failure)
-                    for warning in outcome.warnings:
-                        _err(warning)
-                    if summary:
-                        portfolio.add(outcome.tally)
-                    else:
-                        formatter.write_rendered(outcome.text)
-                    if reports is not None and outcome.report is not None:
-                        reports.write_rendered(*outcome.report)
-                    if advance is not None:
-                        advance(1, outcome.size)
-                    if fail_fast and outcome.failure is not None:
-                        stopped = True
-                        break
-                if stopped:
+                elif not all(take(outcome) for outcome in block.outcomes()):
                     break
             if stop is not None:
                 stop()
-            if summary:
+            if portfolio is not None:
                 formatter.write_summary(portfolio)
             else:
                 formatter.close()
