@@ -634,9 +634,9 @@ def _tasks(units: Iterable[_Unit]) -> Iterator[list[_Unit]]:
         yield task
 
 
-TASKS_PER_WORKER = 2
-"""Tasks in flight per worker: one scored while the next waits, so no worker idles while the
-parent writes, and memory stays flat (the parent reads no further ahead)."""
+TASKS_PER_WORKER = 3
+"""Tasks in flight per worker: one scored while the next ones wait, so no worker idles while
+the parent, sharing the cores, is late; memory stays flat (the parent reads no further)."""
 
 
 class WorkerLost(RuntimeError):

@@ -191,6 +191,9 @@ def many_lines(tmp_path: Path, bad: int = 0) -> Path:
 def test_an_exception_in_a_worker_is_raised_in_the_parent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must be forked with the patched scorer")
+
     def broken(self: Scorer, task: list[batch._Unit]) -> Block:
         raise ValueError("a bug")
 
