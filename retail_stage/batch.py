@@ -215,7 +215,8 @@ class Outcome(NamedTuple):
 class _Chunk(NamedTuple):
     """Whole JSONL lines as read, the first one numbered `first`, for a worker to split.
 
-    The parent only reads and counts newlines: the bytes cross to a worker as they are.
+    The parent only reads and finds line breaks; the lines cross to a worker as bytes, or,
+    from a regular file, as their place in it (the worker reads them from the page cache).
     """
 
     path: str
