@@ -699,6 +699,7 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
         for _ in range(workers):
             task_reader, task_writer = context.Pipe(duplex=False)
             answer_reader, answer_writer = context.Pipe(duplex=False)
+            _widen(answer_writer)
             process = context.Process(
                 target=_worker_main, args=(job, task_reader, answer_writer), daemon=True
             )
@@ -735,6 +736,19 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
             if busy.exitcode is None:  # stopped early: --fail-fast, Ctrl-C, an error
                 busy.terminate()
                 busy.join()
+
+
+ANSWER_PIPE_BYTES = 1 << 20
+"""Room in a worker's answer pipe (Linux; the default is 64 KiB, about one answer)."""
+
+
+def _widen(connection: Connection) -> None:
+    """Make a pipe hold several answers: the parent reads them in task order, so a worker
+    ahead of the others would otherwise wait, with its answer half written, for its turn."""
+    import fcntl
+
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or above the system's limit
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, ANSWER_PIPE_BYTES)
 
 
 def _answer(outbox: Connection, process: multiprocessing.process.BaseProcess) -> Block:
