@@ -250,3 +250,18 @@ def test_blocks_are_written_like_one_record_at_a_time(
     assert together.exit_code == alone.exit_code == 0
     assert together.stdout == alone.stdout
     assert together.stdout.count("P200") == 1
+
+
+def test_large_tasks_and_answers_cross_both_ways_without_waiting_on_each_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Lines from stdin go as bytes: each task and each answer is larger than a pipe holds.
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 2)
+    names = [f"N{n}-" + "x" * 700_000 for n in range(16)]
+    text = "".join(json.dumps({"company": {"name": name}}) + "\n" for name in names)
+    arguments = ["score", "--rubric", MINI, "-", "--input-format", "jsonl", "-f", "jsonl"]
+    result = runner.invoke(app, [*arguments, "-w", "2"], input=text)
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(record) for record in result.stdout.splitlines()]
+    assert [r["company"]["name"] for r in records] == names
+    assert [r["source"] for r in records] == [f"<stdin>:{n}" for n in range(1, 17)]
