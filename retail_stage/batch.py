@@ -10,10 +10,11 @@ import contextlib
 import glob
 import io
 import os
+import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
@@ -22,10 +23,11 @@ from retail_stage.loading import Document, Failure, documents_from_text, score_d
 from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
     from retail_stage.engine import CompiledRubric, Result
-    from retail_stage.render.formats import OutputFormat
+    from retail_stage.render.formats import Formatter, OutputFormat
 
 KIND_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl"}
 STDIN = "-"
@@ -171,10 +173,14 @@ FILES_PER_TASK = 48
 """Profile files a worker reads and scores per task: enough to make shipping paths cheap."""
 
 LINES_PER_TASK = 48
-"""JSONL lines per task; the parent reads lines, workers parse and score them.
+"""JSONL lines per task at most; the parent reads blocks of bytes, workers split, decode,
+parse and score their lines.
 
 Tasks and their results stay under 128 KiB, glibc's first mmap threshold: freeing larger
 blocks raises that threshold and the parent's heap would then creep up with the batch."""
+
+READ_BYTES = 64 * 1024
+"""Bytes of JSONL the parent reads at a time; the whole lines among them make its tasks."""
 
 PARALLEL_FROM_TASKS = 8
 """With --workers automatic, a batch of at least this many tasks runs on every core."""
@@ -207,12 +213,21 @@ class Outcome(NamedTuple):
     """(company block, rendered report) when the job writes a folder of reports."""
 
 
-class _Lines(NamedTuple):
-    """A run of JSONL lines (number, text) read by the parent, to be parsed by a worker."""
+class _Chunk(NamedTuple):
+    """Whole JSONL lines as read, the first one numbered `first`, for a worker to split.
+
+    The parent only reads and finds line breaks; the lines cross to a worker as bytes, or,
+    from a regular file, as their place in it (the worker reads them from the page cache).
+    """
 
     path: str
-    lines: tuple[tuple[int, str], ...]
+    data: bytes
+    """The lines; empty when a worker reads them itself, at `place` in the file `path`."""
+    first: int
     size: int
+    """Input bytes this chunk finishes (over-long lines skipped before it included)."""
+    place: tuple[int, int] | None = None
+    """(offset, length) of `data` in the file, when the file can be read there again."""
 
 
 class _Text(NamedTuple):
@@ -223,7 +238,7 @@ class _Text(NamedTuple):
     kind: str
 
 
-_Unit = Input | _Lines | _Text | Failure
+_Unit = Input | _Chunk | _Text | Failure
 
 
 @dataclass(frozen=True)
@@ -274,12 +289,8 @@ class Scorer:
         compiled = self.compiled
         if isinstance(unit, Failure):
             return [self.outcome(unit)]
-        if isinstance(unit, _Lines):
-            outcomes = [
-                self.outcome(_score(compiled, _line_document(unit.path, number, line)))
-                for number, line in unit.lines
-            ]
-            return _sized(outcomes, unit.size)
+        if isinstance(unit, _Chunk):
+            return _sized(self.lines(unit), unit.size)
         if isinstance(unit, _Text):
             text, kind, shown = unit.text, unit.kind, unit.path
         else:
@@ -296,9 +307,108 @@ class Scorer:
             outcomes.append(self.outcome(Failure(shown, exc.problems)))
         return _sized(outcomes, len(text))
 
+    def lines(self, chunk: _Chunk) -> list[Outcome]:
+        """The outcomes of a chunk's lines, each checked on its own: its size, its encoding,
+        a byte order mark on line 1; blank lines are skipped."""
+        compiled, max_bytes = self.compiled, self.job.max_bytes
+        path, number, data = chunk.path, chunk.first, chunk.data
+        if not data and chunk.place is not None:
+            try:
+                data = _read_at(path, *chunk.place)
+            except OSError as exc:
+                return [self.outcome(_failure(path, f"cannot read: {exc.strerror or exc}"))]
+        # No line of a chunk within the limit can be over it: most chunks skip the check.
+        check = len(data) > max_bytes
+        raws = data.split(b"\n")
+        if not raws[-1]:  # the chunk ends with a newline, not with a last unfinished line
+            raws.pop()
+        outcomes = []
+        for raw in raws:
+            document: Document | Failure
+            if check and len(raw) - raw.endswith(b"\r") > max_bytes:
+                document = _over_limit(path, number, max_bytes)
+            else:
+                try:
+                    line = raw.decode("utf-8").rstrip("\r")
+                except UnicodeDecodeError as exc:
+                    document = _not_utf8(path, number, raw, exc.start)
+                else:
+                    if number == 1:
+                        line = line.removeprefix("\ufeff")
+                    if not line.strip():
+                        number += 1
+                        continue
+                    document = _line_document(path, number, line)
+            outcomes.append(self.outcome(_score(compiled, document)))
+            number += 1
+        return outcomes
+
     def run_task(self, task: list[_Unit]) -> list[Outcome]:
         """The outcomes of a task (several units), in order."""
         return [outcome for unit in task for outcome in self.run(unit)]
+
+    def run_block(self, task: list[_Unit]) -> Block:
+        """The outcomes of a task packed as one Block."""
+        return pack(self.run_task(task), summary=not self.job.render)
+
+
+class Block(NamedTuple):
+    """The outcomes of one task as the writer needs them; one object crosses from a worker.
+
+    The texts are joined into one string: the parent receives one large block per task,
+    which keeps its memory from fragmenting, and writes it at once when the format allows.
+    A block whose profiles all scored, without warnings or reports, carries only their count
+    per stage and label (`details` None); any other carries each outcome's details.
+    """
+
+    text: str
+    lengths: list[int]
+    """The length of each outcome's text within `text`."""
+    size: int
+    """Input bytes the task finished, for the progress bar."""
+    stages: dict[tuple[str, str], int]
+    """Profiles per (stage, label) when `details` is None; empty otherwise."""
+    details: list[tuple[Any, ...]] | None
+    """Each outcome's fields after its text (failure, warnings, tally, size, report)."""
+
+    def outcomes(self) -> Iterator[Outcome]:
+        """The outcomes of a block with details, one by one."""
+        assert self.details is not None
+        at = 0
+        for length, fields in zip(self.lengths, self.details, strict=True):
+            yield Outcome(self.text[at : at + length], *fields)
+            at += length
+
+
+def pack(outcomes: list[Outcome], *, summary: bool = False) -> Block:
+    """The Block of a task's outcomes; `summary` keeps every tally (the portfolio needs them)."""
+    text = "".join([outcome.text for outcome in outcomes])
+    lengths = [len(outcome.text) for outcome in outcomes]
+    size = sum(outcome.size for outcome in outcomes)
+    stages: dict[tuple[str, str], int] = {}
+    for outcome in outcomes:
+        tally = outcome.tally
+        if summary or tally is None or outcome.warnings or outcome.report is not None:
+            return Block(text, lengths, size, {}, [outcome[1:] for outcome in outcomes])
+        key = (tally.stage, tally.label)
+        stages[key] = stages.get(key, 0) + 1
+    return Block(text, lengths, size, stages, None)
+
+
+def write_block(formatter: Formatter, block: Block) -> None:
+    """Write a block's texts in their places: at once when the format adds nothing between
+    records (the base class's `write_rendered`), else one by one."""
+    from retail_stage.render.formats import Formatter
+
+    if type(formatter).write_rendered is Formatter.write_rendered:
+        if block.lengths:
+            formatter.write_rendered(block.text)
+            formatter.count += len(block.lengths) - 1  # one text written holding them all
+        return
+    at = 0
+    for length in block.lengths:
+        formatter.write_rendered(block.text[at : at + length])
+        at += length
 
 
 def _sized(outcomes: list[Outcome], size: int) -> list[Outcome]:
@@ -316,7 +426,7 @@ def _line_document(path: str, number: int, line: str) -> Document | Failure:
 
 
 def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
-    """A JSONL file read line by line (memory stays flat), in runs of LINES_PER_TASK."""
+    """A JSONL file read in blocks (memory stays flat), in runs of LINES_PER_TASK lines."""
     try:
         stream: BinaryIO = (
             sys.stdin.buffer if item.path == STDIN else open(item.path, "rb")  # noqa: SIM115
@@ -326,66 +436,139 @@ def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
         return
     shown = "<stdin>" if item.path == STDIN else item.path
     with stream:
-        yield from _jsonl_runs(stream, shown, max_bytes)
+        # A worker can read a run of a regular file itself: then only its place is shipped.
+        seekable = item.path != STDIN and stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+        yield from _jsonl_runs(stream, shown, max_bytes, seekable)
 
 
-def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]:
-    run: list[tuple[int, str]] = []
-    size = number = 0
-    found = False
+def _jsonl_runs(
+    stream: BinaryIO, shown: str, max_bytes: int, seekable: bool = False
+) -> Iterator[_Unit]:
+    """Chunks of whole lines, read in blocks of READ_BYTES; a line over the limit is
+    refused (and skipped) as soon as it is longer, and a NUL byte ends the file.
 
-    def flush() -> Iterator[_Unit]:
-        # Lines read so far go before a failure, so outcomes stay in line order.
-        nonlocal run, size
-        if run:
-            yield _Lines(shown, tuple(run), size)
-            run, size = [], 0
-
+    A line is over the limit when it holds more than `max_bytes` bytes before its line
+    break (`\\n` or `\\r\\n`). Memory holds one block and at most one line under the limit.
+    """
+    read = getattr(stream, "read1", stream.read)
+    number = 1  # of the line the next byte belongs to
+    offset = 0  # in the file, of the first byte not given to a chunk yet
+    parts: list[bytes] = []  # the start of a line not ended yet
+    held = skipped = 0
+    skipping = found = False
     while True:
         try:
-            raw = stream.readline(max_bytes + 2)
+            data = read(READ_BYTES)
         except OSError as exc:
-            yield from flush()
             yield _failure(shown, f"cannot read: {exc.strerror or exc}")
             return
-        if not raw:
+        if not data:
             break
-        number += 1
-        size += len(raw)
-        found = found or bool(raw.strip())
-        if len(raw.rstrip(b"\r\n")) > max_bytes:
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
-                raw = stream.readline(1 << 20)
-                size += len(raw)
-            yield from flush()
-            yield Failure(
-                f"{shown}:{number}",
-                (Problem(shown, f"line is over the limit of {max_bytes:,} bytes", number, 1),),
-            )
+        if skipping:  # the rest of a line over the limit
+            end = data.find(b"\n") + 1
+            skipped += end or len(data)
+            offset += end or len(data)
+            if not end:
+                continue
+            skipping, number, data = False, number + 1, data[end:]
+        last = data.rfind(b"\n") + 1
+        if not last:
+            parts.append(data)
+            held += len(data)
+            if held > max_bytes + 1:  # whatever follows, this line is over the limit
+                found = found or any(part.strip() for part in parts)
+                yield _over_limit(shown, number, max_bytes)
+                skipping, skipped, offset, parts, held = True, skipped + held, offset + held, [], 0
             continue
-        if b"\x00" in raw:
-            yield from flush()
-            yield _failure(shown, "binary file: expected UTF-8 text (JSONL)")
+        chunk = b"".join([*parts, data[:last]]) if parts else data[:last]
+        parts, held = ([data[last:]], len(data) - last) if last < len(data) else ([], 0)
+        found = found or bool(chunk.strip())
+        lines = yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, seekable)
+        if lines < 0:
             return
-        try:
-            line = raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError as exc:
-            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-            yield from flush()
-            yield Failure(
-                f"{shown}:{number}",
-                (Problem(shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", number, column),),
-            )
-            continue
-        if number == 1:
-            line = line.removeprefix("\ufeff")
-        if line.strip():
-            run.append((number, line))
-            if len(run) >= LINES_PER_TASK:
-                yield from flush()
-    yield from flush()
+        number, offset, skipped = number + lines, offset + len(chunk), 0
+    if parts and not skipping:  # a last line without a line break
+        chunk = b"".join(parts)
+        found = found or bool(chunk.strip())
+        if (yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, seekable)) < 0:
+            return
     if not found:
         yield _failure(shown, "file is empty: expected a profile")
+
+
+def _chunks(
+    shown: str,
+    chunk: bytes,
+    first: int,
+    skipped: int,
+    max_bytes: int,
+    offset: int,
+    seekable: bool,
+) -> Generator[_Unit, None, int]:
+    """`chunk` cut into runs of LINES_PER_TASK lines; its number of line breaks, or -1 when
+    a NUL byte ends the file. A NUL in a line over the limit does not count: that line is
+    refused for its size."""
+    nul = chunk.find(b"\0")
+    while nul >= 0:
+        start = chunk.rfind(b"\n", 0, nul) + 1
+        end = chunk.find(b"\n", nul)
+        end = len(chunk) if end < 0 else end
+        if end - start - chunk.endswith(b"\r", start, end) <= max_bytes:
+            yield from _runs(shown, chunk[:start], first, skipped, offset, seekable)
+            yield _failure(shown, "binary file: expected UTF-8 text (JSONL)")
+            return -1
+        nul = chunk.find(b"\0", end)
+    return (yield from _runs(shown, chunk, first, skipped, offset, seekable))
+
+
+def _runs(
+    shown: str, chunk: bytes, first: int, skipped: int, offset: int, seekable: bool
+) -> Generator[_Chunk, None, int]:
+    """Runs of LINES_PER_TASK lines at most; the number of line breaks in `chunk`.
+
+    Line breaks are found one by one: with lines of a profile each (a few hundred bytes and
+    more) that costs less than `bytes.count`, and the cuts come with it.
+    """
+    at = breaks = 0
+    while at < len(chunk):
+        end, taken = at, 0
+        while taken < LINES_PER_TASK:
+            end = chunk.find(b"\n", end) + 1
+            if not end:  # a last line without a line break
+                end = len(chunk)
+                break
+            taken += 1
+        place = (offset + at, end - at) if seekable else None
+        yield _Chunk(shown, chunk[at:end], first, end - at + skipped, place)
+        at, first, skipped, breaks = end, first + taken, 0, breaks + taken
+    return breaks
+
+
+def _read_at(path: str, offset: int, length: int) -> bytes:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        return os.pread(handle, length, offset)
+    finally:
+        os.close(handle)
+
+
+def _shipped(task: list[_Unit]) -> list[_Unit]:
+    """`task` as it crosses to a worker: a chunk of a regular file goes by its place alone."""
+    return [
+        unit._replace(data=b"") if isinstance(unit, _Chunk) and unit.place is not None else unit
+        for unit in task
+    ]
+
+
+def _not_utf8(shown: str, number: int, raw: bytes, start: int) -> Failure:
+    column = len(raw[:start].decode("utf-8", "replace")) + 1
+    message = f"not UTF-8 text (byte 0x{raw[start]:02x})"
+    return Failure(f"{shown}:{number}", (Problem(shown, message, number, column),))
+
+
+def _over_limit(shown: str, number: int, max_bytes: int) -> Failure:
+    message = f"line is over the limit of {max_bytes:,} bytes"
+    return Failure(f"{shown}:{number}", (Problem(shown, message, number, 1),))
 
 
 def _units(arguments: Iterable[str], input_format: str | None, max_bytes: int) -> Iterator[_Unit]:
@@ -440,7 +623,7 @@ def _tasks(units: Iterable[_Unit]) -> Iterator[list[_Unit]]:
     """Units grouped so each task is worth shipping to a worker; JSONL runs go alone."""
     task: list[_Unit] = []
     for unit in units:
-        if isinstance(unit, _Lines):
+        if isinstance(unit, _Chunk):
             if task:
                 yield task
                 task = []
@@ -454,33 +637,133 @@ def _tasks(units: Iterable[_Unit]) -> Iterator[list[_Unit]]:
         yield task
 
 
-_WORKER: list[Scorer] = []
+TASKS_PER_WORKER = 3
+"""Tasks in flight per worker: one scored while the next ones wait, so no worker idles while
+the parent, sharing the cores, is late; memory stays flat (the parent reads no further)."""
 
 
-def _worker_start(job: Job) -> None:
+class WorkerLost(RuntimeError):
+    """A worker process ended before answering (killed, or out of memory)."""
+
+
+def _worker_main(job: Job, inbox: Connection, outbox: Connection) -> None:
     import signal
 
-    # Ctrl-C is the parent's to handle: it stops the pool and removes the partial output.
+    # Ctrl-C is the parent's to handle: it stops the workers and removes the partial output.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER[:] = [Scorer(job)]
+    serve(job, inbox, outbox)
 
 
-_Packed = tuple[str, list[tuple[Any, ...]]]
+def serve(job: Job, inbox: Connection, outbox: Connection) -> None:
+    """A worker's loop: tasks from `inbox`, each answered on `outbox` by its Block (or by the
+    exception it raised), until None comes (or `inbox` is closed)."""
+    import queue
+    import threading
+
+    scorer = Scorer(job)
+    tasks: queue.SimpleQueue[list[_Unit] | None] = queue.SimpleQueue()
+
+    def receive() -> None:
+        # Tasks are taken as they come, whatever the worker is doing: the parent, blocked
+        # sending a large task, never waits on a worker blocked sending a large result.
+        try:
+            while (task := inbox.recv()) is not None:
+                tasks.put(task)
+        except (EOFError, OSError):
+            pass
+        tasks.put(None)
+
+    threading.Thread(target=receive, daemon=True).start()
+    while (task := tasks.get()) is not None:
+        answer: Block | Exception
+        try:
+            answer = scorer.run_block(task)
+        except Exception as exc:  # a bug: the parent raises it
+            answer = exc
+        outbox.send(answer)
 
 
-def _worker_task(task: list[_Unit]) -> _Packed:
-    # One string for the task's texts: the parent receives one large block per task, which
-    # keeps its memory from fragmenting across the threads that unpickle and write.
-    outcomes = _WORKER[0].run_task(task)
-    return "".join(o.text for o in outcomes), [(len(o.text), *o[1:]) for o in outcomes]
+def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[Block]:
+    """The Blocks of `tasks` scored by `workers` processes, in order.
+
+    Each worker has a pipe for its tasks and one for its answers, which come back in the
+    order it got the tasks: the parent reads the oldest task's answer, then gives the freed
+    place to the next task. No thread, no shared queue: the parent only reads, ships and
+    writes (Pool's own threads cost it more than the work it has left).
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context()
+    processes: list[multiprocessing.process.BaseProcess] = []
+    inboxes: list[Connection] = []
+    outboxes: list[Connection] = []
+    try:
+        for _ in range(workers):
+            task_reader, task_writer = context.Pipe(duplex=False)
+            answer_reader, answer_writer = context.Pipe(duplex=False)
+            _widen(answer_writer)
+            process = context.Process(
+                target=_worker_main, args=(job, task_reader, answer_writer), daemon=True
+            )
+            process.start()
+            # The worker's ends are the worker's: a worker that dies closes the last writer
+            # of its answers, so the parent reads the end of the pipe instead of waiting.
+            task_reader.close()
+            answer_writer.close()
+            processes.append(process)
+            inboxes.append(task_writer)
+            outboxes.append(answer_reader)
+        places = deque(list(range(workers)) * TASKS_PER_WORKER)
+        pending: deque[int] = deque()
+        for task in tasks:
+            if not places:
+                oldest = pending.popleft()
+                yield _answer(outboxes[oldest], processes[oldest])
+                places.append(oldest)
+            worker = places.popleft()
+            inboxes[worker].send(_shipped(task))
+            pending.append(worker)
+        while pending:
+            oldest = pending.popleft()
+            yield _answer(outboxes[oldest], processes[oldest])
+        for inbox in inboxes:
+            # Not closing: each worker forked later holds the pipes of those before it.
+            inbox.send(None)
+        for stopping in processes:
+            stopping.join()
+    finally:
+        for connection in (*inboxes, *outboxes):
+            connection.close()
+        for busy in processes:
+            if busy.exitcode is None:  # stopped early: --fail-fast, Ctrl-C, an error
+                busy.terminate()
+                busy.join()
 
 
-def _unpack(packed: _Packed) -> Iterator[Outcome]:
-    text, rest = packed
-    at = 0
-    for length, *fields in rest:
-        yield Outcome(text[at : at + length], *fields)
-        at += length
+ANSWER_PIPE_BYTES = 1 << 20
+"""Room in a worker's answer pipe (Linux; the default is 64 KiB, about one answer)."""
+
+
+def _widen(connection: Connection) -> None:
+    """Make a pipe hold several answers: the parent reads them in task order, so a worker
+    ahead of the others would otherwise wait, with its answer half written, for its turn."""
+    import fcntl
+
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or above the system's limit
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, ANSWER_PIPE_BYTES)
+
+
+def _answer(outbox: Connection, process: multiprocessing.process.BaseProcess) -> Block:
+    try:
+        answer: Block | Exception = outbox.recv()
+    except EOFError:
+        process.join()
+        raise WorkerLost(
+            f"a worker process ended (exit code {process.exitcode}) before finishing its work"
+        ) from None
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
 
 
 def default_workers() -> int:
@@ -495,8 +778,8 @@ def run_batch(
     *,
     workers: int | None = None,
     input_format: str | None = None,
-) -> Iterator[Outcome]:
-    """Every profile named by `arguments` scored and rendered, in input order.
+) -> Iterator[Block]:
+    """Every profile named by `arguments` scored and rendered, in input order, a Block a task.
 
     `workers` None chooses: one for a small batch, every core for a large one. Whatever the
     number, the outcomes (and so the output) are the same, byte for byte.
@@ -505,20 +788,9 @@ def run_batch(
     if workers <= 1:
         scorer = Scorer(job)
         for task in tasks:
-            yield from scorer.run_task(task)
+            yield scorer.run_block(task)
         return
-    import multiprocessing
-
-    with multiprocessing.Pool(workers, initializer=_worker_start, initargs=(job,)) as pool:
-        # A bounded window of tasks in flight keeps memory flat (Pool.imap would read ahead
-        # through the whole input) and results come back in input order.
-        pending: deque[AsyncResult[_Packed]] = deque()
-        for task in tasks:
-            pending.append(pool.apply_async(_worker_task, (task,)))
-            if len(pending) >= 2 * workers:
-                yield from _unpack(pending.popleft().get())
-        while pending:
-            yield from _unpack(pending.popleft().get())
+    yield from _parallel(job, tasks, workers)
 
 
 def plan_workers(
@@ -550,6 +822,12 @@ class Counts:
     by_stage: dict[tuple[str, str], int] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
+    def add_block(self, block: Block) -> None:
+        """Count the profiles of a block without details (all scored)."""
+        self.profiles += len(block.lengths)
+        for key, count in block.stages.items():
+            self.by_stage[key] = self.by_stage.get(key, 0) + count
+
     def add(self, outcome: Outcome) -> None:
         """Count one outcome."""
         if outcome.tally is None:
@@ -575,7 +853,7 @@ class Counts:
         return head + (f" ({', '.join(parts)})" if parts else "")
 
 
-def progress_bar(total_bytes: int) -> tuple[Callable[[Outcome], None], Callable[[], None]]:
+def progress_bar(total_bytes: int) -> tuple[Callable[[int, int], None], Callable[[], None]]:
     """(advance, stop) of a rich progress bar on stderr, for a terminal only.
 
     It shows profiles done, the share of input bytes read, profiles/s and the time left (the
@@ -604,12 +882,13 @@ def progress_bar(total_bytes: int) -> tuple[Callable[[Outcome], None], Callable[
     started = time.perf_counter()
     done = 0
 
-    def advance(outcome: Outcome) -> None:
+    def advance(profiles: int, size: int) -> None:
+        """Count `profiles` more done, finishing `size` more input bytes."""
         nonlocal done
-        done += 1
-        if outcome.size or done % 64 == 0:
+        before, done = done, done + profiles
+        if size or done // 64 != before // 64:
             elapsed = max(time.perf_counter() - started, 1e-9)
-            progress.update(task, advance=outcome.size, done=done, rate=done / elapsed)
+            progress.update(task, advance=size, done=done, rate=done / elapsed)
 
     progress.start()
     return advance, progress.stop

@@ -188,7 +188,16 @@ def score(
     lang: LangOption = None,
 ) -> None:
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
-    from retail_stage.batch import Counts, Job, input_bytes, progress_bar, run_batch
+    from retail_stage.batch import (
+        Counts,
+        Job,
+        Outcome,
+        WorkerLost,
+        input_bytes,
+        progress_bar,
+        run_batch,
+        write_block,
+    )
     from retail_stage.output import open_output
 
     compiled = _compiled(rubric, lang)
@@ -232,12 +241,9 @@ def score(
     try:
         with open_output(output) as stream:
             formatter = fmt.formatter(stream, compiled.rubric)
-            for outcome in run_batch(
-                job,
-                paths,
-                workers=workers,
-                input_format=input_format.value if input_format else None,
-            ):
+
+            def take(outcome: Outcome) -> bool:
+                """Count, report and write one outcome; False when the batch stops there."""
                 counts.add(outcome)
                 if outcome.failure is not None:
                     _err(outcome.failure)
@@ -250,8 +256,21 @@ def score(
                 if reports is not None and outcome.report is not None:
                     reports.write_rendered(*outcome.report)
                 if advance is not None:
-                    advance(outcome)
-                if fail_fast and outcome.failure is not None:
+                    advance(1, outcome.size)
+                return not (fail_fast and outcome.failure is not None)
+
+            for block in run_batch(
+                job,
+                paths,
+                workers=workers,
+                input_format=input_format.value if input_format else None,
+            ):
+                if block.details is None:  # every profile scored: count and write at once
+                    counts.add_block(block)
+                    write_block(formatter, block)
+                    if advance is not None:
+                        advance(len(block.lengths), block.size)
+                elif not all(take(outcome) for outcome in block.outcomes()):
                     break
             if stop is not None:
                 stop()
@@ -264,6 +283,11 @@ def score(
             stop()
         _err("interrupted: nothing was written" if output else "interrupted")
         raise typer.Exit(130) from None
+    except WorkerLost as exc:
+        if stop is not None:
+            stop()
+        _err(f"error: {exc}; nothing was written" if output else f"error: {exc}")
+        raise typer.Exit(EXIT_INVALID) from None
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining
         # about the unflushed rest at exit.

@@ -273,7 +273,7 @@ def test_the_progress_bar_runs_only_on_a_terminal(monkeypatch: pytest.MonkeyPatc
 
 def test_progress_bar_advances_by_input_bytes(tmp_path: Path) -> None:
     advance, stop = batch.progress_bar(100)
-    advance(batch.Outcome("", None, (), None, 60))
+    advance(1, 60)
     stop()
     assert (
         batch.input_bytes([str(EXAMPLES / "01-mama-wanjiru-duka.yaml"), "-", "nope"])

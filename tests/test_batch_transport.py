@@ -1,0 +1,267 @@
+"""How a batch travels: JSONL read in blocks, chunks split by workers, blocks written at once.
+
+Every case runs with one worker and with two (chunks of a regular file then go by their
+place in the file) and from stdin (chunks go as bytes): the output is the same.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from retail_stage import batch
+from retail_stage.batch import Block, Job, Outcome, Scorer, Tally, pack, run_batch, serve
+from retail_stage.cli import app
+from retail_stage.render.formats import OutputFormat
+
+from .conftest import DATA
+
+runner = CliRunner()
+MINI = str(DATA / "mini-rubric.yaml")
+
+
+def line(name: str, width: int = 0) -> bytes:
+    """A valid profile as one JSONL line (without its break), padded to `width` bytes."""
+    return json.dumps({"company": {"name": name}}).encode().ljust(width)
+
+
+def run(path: Path, *options: str, stdin: bool = False) -> tuple[int, list[str], list[str]]:
+    """Exit code, sources of the output records and stderr lines (the summary line dropped)."""
+    if stdin:
+        result = runner.invoke(
+            app,
+            ["score", "--rubric", MINI, "-", "--input-format", "jsonl", "-f", "jsonl", *options],
+            input=path.read_bytes(),
+        )
+    else:
+        result = runner.invoke(app, ["score", "--rubric", MINI, str(path), "-f", "jsonl", *options])
+    sources = [json.loads(text)["source"] for text in result.stdout.splitlines()]
+    return result.exit_code, sources, result.stderr.splitlines()[:-1]
+
+
+WAYS = [
+    pytest.param(16, "1", False, id="16-byte reads"),
+    pytest.param(16, "2", False, id="16-byte reads, 2 workers"),
+    pytest.param(16, "1", True, id="16-byte reads, stdin"),
+    pytest.param(1 << 16, "1", False, id="64 KiB reads"),
+    pytest.param(1 << 16, "2", False, id="64 KiB reads, 2 workers"),
+    pytest.param(1 << 16, "2", True, id="64 KiB reads, stdin, 2 workers"),
+]
+
+
+@pytest.mark.parametrize(("read_bytes", "workers", "stdin"), WAYS)
+def test_lines_are_numbered_and_checked_whatever_the_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_bytes: int, workers: str, stdin: bool
+) -> None:
+    monkeypatch.setattr(batch, "READ_BYTES", read_bytes)
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 2)
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + line("A")
+        + b"\r\n\n  \n"
+        + line("B" * 80)  # line 4: over the limit, read over several blocks at 16 bytes
+        + b"\n"
+        + line("C", 40)  # exactly at the limit, before its CRLF
+        + b"\r\n"
+        + line("D", 41)  # one byte over
+        + b"\n"
+        + b'{"company": {"name": "Caf\xe9"}}\n'
+        + line("E")  # the last line, without a line break
+    )
+    code, sources, stderr = run(path, "--max-bytes", "40", "-w", workers, stdin=stdin)
+    shown = "<stdin>" if stdin else str(path)
+    assert code == 1
+    assert sources == [f"{shown}:{n}" for n in (1, 4, 5, 6, 7, 8)]
+    assert stderr == [
+        f"{shown}:4:1: error: line is over the limit of 40 bytes",
+        f"{shown}:6:1: error: line is over the limit of 40 bytes",
+        f"{shown}:7:26: error: not UTF-8 text (byte 0xe9)",
+    ]
+
+
+@pytest.mark.parametrize(("read_bytes", "workers", "stdin"), WAYS)
+def test_a_nul_byte_ends_the_file_after_the_lines_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_bytes: int, workers: str, stdin: bool
+) -> None:
+    monkeypatch.setattr(batch, "READ_BYTES", read_bytes)
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 2)
+    path = tmp_path / "p.jsonl"
+    lines = [line("A"), line("B"), line("C" * 40) + b"\0", line("D"), b'{"x": "\0"}', line("F")]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    code, sources, stderr = run(path, "--max-bytes", "40", "-w", workers, stdin=stdin)
+    shown = "<stdin>" if stdin else str(path)
+    # The NUL of line 3 is in a line refused for its size; that of line 5 ends the file.
+    assert code == 1
+    assert sources == [f"{shown}:1", f"{shown}:2", f"{shown}:3", f"{shown}:4", shown]
+    assert stderr == [
+        f"{shown}:3:1: error: line is over the limit of 40 bytes",
+        f"{shown}: error: binary file: expected UTF-8 text (JSONL)",
+    ]
+
+
+def test_a_file_of_only_an_over_long_blank_line_is_also_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "READ_BYTES", 8)
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b" " * 50 + b"\n")
+    code, sources, stderr = run(path, "--max-bytes", "20")
+    assert (code, sources) == (1, [f"{path}:1", str(path)])
+    assert stderr == [
+        f"{path}:1:1: error: line is over the limit of 20 bytes",
+        f"{path}: error: file is empty: expected a profile",
+    ]
+
+
+def test_chunks_of_a_regular_file_go_by_place_and_are_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(line("A") + b"\n" + line("B") + b"\n")
+    units = list(batch._units([str(path)], None, 1 << 20))
+    size = path.stat().st_size
+    assert units == [batch._Chunk(str(path), path.read_bytes(), 1, size, (0, size))]
+    shipped = batch._shipped(units)
+    assert shipped == [batch._Chunk(str(path), b"", 1, size, (0, size))]
+    scorer = Scorer(Job(MINI, OutputFormat.JSONL))
+    texts = [outcome.text for outcome in scorer.lines(shipped[0])]
+    assert texts == [outcome.text for outcome in scorer.lines(units[0])]
+    assert [json.loads(text)["source"] for text in texts] == [f"{path}:1", f"{path}:2"]
+    path.unlink()  # gone before a worker reads it
+    (outcome,) = scorer.lines(shipped[0])
+    assert outcome.failure == f"{path}: error: cannot read: No such file or directory"
+
+
+def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
+    tally = Tally("s1", "1.0", 0.5, (0.5, None))
+    outcomes = [Outcome("one\n", None, (), tally, 0), Outcome("two\n", None, (), tally, 9)]
+    assert pack(outcomes) == Block("one\ntwo\n", [4, 4], 9, {("s1", "1.0"): 2}, None)
+    # The portfolio needs every tally; a failure or a warning needs its line on stderr.
+    details = [(None, (), tally, 0, None), (None, (), tally, 9, None)]
+    assert pack(outcomes, summary=True) == Block("one\ntwo\n", [4, 4], 9, {}, details)
+    warned = [outcomes[0], Outcome("w\n", None, ("p: warning: w",), tally, 1)]
+    block = pack(warned)
+    assert block.details is not None
+    assert list(block.outcomes()) == [outcomes[0], warned[1]]
+
+
+def test_a_worker_answers_each_task_then_stops(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(line("A") + b"\n" + b"{nope\n")
+    task: list[batch._Unit] = [batch._Chunk(str(path), b"", 1, 7, (0, path.stat().st_size))]
+    task_reader, task_writer = multiprocessing.Pipe(duplex=False)
+    answer_reader, answer_writer = multiprocessing.Pipe(duplex=False)
+    task_writer.send(task)
+    task_writer.send(None)
+    serve(Job(MINI, OutputFormat.JSONL), task_reader, answer_writer)
+    block = answer_reader.recv()
+    assert (block.size, block.stages) == (7, {})
+    assert [fields[0] for fields in block.details] == [
+        None,
+        f"{path}:2:2: error: invalid JSON: Expecting property name enclosed in double quotes",
+    ]
+    assert not answer_reader.poll()
+
+
+def test_a_worker_that_fails_sends_its_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Scorer, task: list[batch._Unit]) -> Block:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(Scorer, "run_block", broken)
+    task_reader, task_writer = multiprocessing.Pipe(duplex=False)
+    answer_reader, answer_writer = multiprocessing.Pipe(duplex=False)
+    task_writer.send([])
+    task_writer.close()  # a closed pipe stops the worker too
+    serve(Job(MINI, OutputFormat.JSONL), task_reader, answer_writer)
+    answer = answer_reader.recv()
+    assert (type(answer), str(answer)) == (ValueError, "a bug")
+
+
+def many_lines(tmp_path: Path, bad: int = 0) -> Path:
+    path = tmp_path / "p.jsonl"
+    lines = [b"{nope" if n == bad else line(f"P{n}") for n in range(1, 201)]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_an_exception_in_a_worker_is_raised_in_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must be forked with the patched scorer")
+
+    def broken(self: Scorer, task: list[batch._Unit]) -> Block:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(Scorer, "run_block", broken)  # the workers are forked with it
+    with pytest.raises(ValueError, match=r"^a bug$"):
+        list(run_batch(Job(MINI, OutputFormat.JSONL), [str(many_lines(tmp_path))], workers=2))
+
+
+def test_a_worker_that_dies_stops_the_batch_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must be forked with the patched scorer")
+
+    def killed(self: Scorer, task: list[batch._Unit]) -> Block:
+        os._exit(9)
+
+    monkeypatch.setattr(Scorer, "run_block", killed)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(
+        app,
+        ["score", "--rubric", MINI, str(many_lines(tmp_path)), "-w", "2", "-o", str(out)],
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: a worker process ended (exit code 9) before finishing its work; "
+        "nothing was written\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jsonl"]
+
+
+def test_fail_fast_stops_the_workers_at_the_first_invalid_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 2)
+    path = many_lines(tmp_path, bad=3)
+    code, sources, stderr = run(path, "-w", "2", "--fail-fast")
+    assert (code, sources) == (1, [f"{path}:1", f"{path}:2", f"{path}:3"])
+    assert stderr == [
+        f"{path}:3:2: error: invalid JSON: Expecting property name enclosed in double quotes"
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "yaml", "markdown", "table"])
+def test_blocks_are_written_like_one_record_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 3)
+    path = many_lines(tmp_path)
+    arguments = ["score", "--rubric", MINI, str(path), "-f", fmt]
+    together = runner.invoke(app, [*arguments, "-w", "2"])
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 1)  # one record a block
+    alone = runner.invoke(app, [*arguments, "-w", "1"])
+    assert together.exit_code == alone.exit_code == 0
+    assert together.stdout == alone.stdout
+    assert together.stdout.count("P200") == 1
+
+
+def test_large_tasks_and_answers_cross_both_ways_without_waiting_on_each_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Lines from stdin go as bytes: each task and each answer is larger than a pipe holds.
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 2)
+    names = [f"N{n}-" + "x" * 700_000 for n in range(16)]
+    text = "".join(json.dumps({"company": {"name": name}}) + "\n" for name in names)
+    arguments = ["score", "--rubric", MINI, "-", "--input-format", "jsonl", "-f", "jsonl"]
+    result = runner.invoke(app, [*arguments, "-w", "2"], input=text)
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(record) for record in result.stdout.splitlines()]
+    assert [r["company"]["name"] for r in records] == names
+    assert [r["source"] for r in records] == [f"<stdin>:{n}" for n in range(1, 17)]
