@@ -10,7 +10,6 @@ import contextlib
 import glob
 import io
 import os
-import stat
 import sys
 import time
 from collections import deque
@@ -216,18 +215,15 @@ class Outcome(NamedTuple):
 class _Chunk(NamedTuple):
     """Whole JSONL lines as read, the first one numbered `first`, for a worker to split.
 
-    The parent only reads and finds line breaks; the lines cross to a worker as bytes, or,
-    from a regular file, as their place in it (the worker reads them from the page cache).
+    The parent only reads and finds line breaks; the lines cross to a worker as the bytes
+    the parent read (a worker that read the file again could see another file by then).
     """
 
     path: str
     data: bytes
-    """The lines; empty when a worker reads them itself, at `place` in the file `path`."""
     first: int
     size: int
     """Input bytes this chunk finishes (over-long lines skipped before it included)."""
-    place: tuple[int, int] | None = None
-    """(offset, length) of `data` in the file, when the file can be read there again."""
 
 
 class _Text(NamedTuple):
@@ -312,11 +308,6 @@ class Scorer:
         a byte order mark on line 1; blank lines are skipped."""
         compiled, max_bytes = self.compiled, self.job.max_bytes
         path, number, data = chunk.path, chunk.first, chunk.data
-        if not data and chunk.place is not None:
-            try:
-                data = _read_at(path, *chunk.place)
-            except OSError as exc:
-                return [self.outcome(_failure(path, f"cannot read: {exc.strerror or exc}"))]
         # No line of a chunk within the limit can be over it: most chunks skip the check.
         check = len(data) > max_bytes
         raws = data.split(b"\n")
@@ -436,14 +427,10 @@ def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
         return
     shown = "<stdin>" if item.path == STDIN else item.path
     with stream:
-        # A worker can read a run of a regular file itself: then only its place is shipped.
-        seekable = item.path != STDIN and stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
-        yield from _jsonl_runs(stream, shown, max_bytes, seekable)
+        yield from _jsonl_runs(stream, shown, max_bytes)
 
 
-def _jsonl_runs(
-    stream: BinaryIO, shown: str, max_bytes: int, seekable: bool = False
-) -> Iterator[_Unit]:
+def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]:
     """Chunks of whole lines, read in blocks of READ_BYTES; a line over the limit is
     refused (and skipped) as soon as it is longer, and a NUL byte ends the file.
 
@@ -452,7 +439,6 @@ def _jsonl_runs(
     """
     read = getattr(stream, "read1", stream.read)
     number = 1  # of the line the next byte belongs to
-    offset = 0  # in the file, of the first byte not given to a chunk yet
     parts: list[bytes] = []  # the start of a line not ended yet
     held = skipped = 0
     skipping = found = False
@@ -467,7 +453,6 @@ def _jsonl_runs(
         if skipping:  # the rest of a line over the limit
             end = data.find(b"\n") + 1
             skipped += end or len(data)
-            offset += end or len(data)
             if not end:
                 continue
             skipping, number, data = False, number + 1, data[end:]
@@ -478,32 +463,26 @@ def _jsonl_runs(
             if held > max_bytes + 1:  # whatever follows, this line is over the limit
                 found = found or any(part.strip() for part in parts)
                 yield _over_limit(shown, number, max_bytes)
-                skipping, skipped, offset, parts, held = True, skipped + held, offset + held, [], 0
+                skipping, skipped, parts, held = True, skipped + held, [], 0
             continue
         chunk = b"".join([*parts, data[:last]]) if parts else data[:last]
         parts, held = ([data[last:]], len(data) - last) if last < len(data) else ([], 0)
         found = found or bool(chunk.strip())
-        lines = yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, seekable)
+        lines = yield from _chunks(shown, chunk, number, skipped, max_bytes)
         if lines < 0:
             return
-        number, offset, skipped = number + lines, offset + len(chunk), 0
+        number, skipped = number + lines, 0
     if parts and not skipping:  # a last line without a line break
         chunk = b"".join(parts)
         found = found or bool(chunk.strip())
-        if (yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, seekable)) < 0:
+        if (yield from _chunks(shown, chunk, number, skipped, max_bytes)) < 0:
             return
     if not found:
         yield _failure(shown, "file is empty: expected a profile")
 
 
 def _chunks(
-    shown: str,
-    chunk: bytes,
-    first: int,
-    skipped: int,
-    max_bytes: int,
-    offset: int,
-    seekable: bool,
+    shown: str, chunk: bytes, first: int, skipped: int, max_bytes: int
 ) -> Generator[_Unit, None, int]:
     """`chunk` cut into runs of LINES_PER_TASK lines; its number of line breaks, or -1 when
     a NUL byte ends the file. A NUL in a line over the limit does not count: that line is
@@ -514,16 +493,14 @@ def _chunks(
         end = chunk.find(b"\n", nul)
         end = len(chunk) if end < 0 else end
         if end - start - chunk.endswith(b"\r", start, end) <= max_bytes:
-            yield from _runs(shown, chunk[:start], first, skipped, offset, seekable)
+            yield from _runs(shown, chunk[:start], first, skipped)
             yield _failure(shown, "binary file: expected UTF-8 text (JSONL)")
             return -1
         nul = chunk.find(b"\0", end)
-    return (yield from _runs(shown, chunk, first, skipped, offset, seekable))
+    return (yield from _runs(shown, chunk, first, skipped))
 
 
-def _runs(
-    shown: str, chunk: bytes, first: int, skipped: int, offset: int, seekable: bool
-) -> Generator[_Chunk, None, int]:
+def _runs(shown: str, chunk: bytes, first: int, skipped: int) -> Generator[_Chunk, None, int]:
     """Runs of LINES_PER_TASK lines at most; the number of line breaks in `chunk`.
 
     Line breaks are found one by one: with lines of a profile each (a few hundred bytes and
@@ -538,26 +515,9 @@ def _runs(
                 end = len(chunk)
                 break
             taken += 1
-        place = (offset + at, end - at) if seekable else None
-        yield _Chunk(shown, chunk[at:end], first, end - at + skipped, place)
+        yield _Chunk(shown, chunk[at:end], first, end - at + skipped)
         at, first, skipped, breaks = end, first + taken, 0, breaks + taken
     return breaks
-
-
-def _read_at(path: str, offset: int, length: int) -> bytes:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        return os.pread(handle, length, offset)
-    finally:
-        os.close(handle)
-
-
-def _shipped(task: list[_Unit]) -> list[_Unit]:
-    """`task` as it crosses to a worker: a chunk of a regular file goes by its place alone."""
-    return [
-        unit._replace(data=b"") if isinstance(unit, _Chunk) and unit.place is not None else unit
-        for unit in task
-    ]
 
 
 def _not_utf8(shown: str, number: int, raw: bytes, start: int) -> Failure:
@@ -721,7 +681,7 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
                 yield _answer(outboxes[oldest], processes[oldest])
                 places.append(oldest)
             worker = places.popleft()
-            inboxes[worker].send(_shipped(task))
+            inboxes[worker].send(task)
             pending.append(worker)
         while pending:
             oldest = pending.popleft()

@@ -1,7 +1,6 @@
 """How a batch travels: JSONL read in blocks, chunks split by workers, blocks written at once.
 
-Every case runs with one worker and with two (chunks of a regular file then go by their
-place in the file) and from stdin (chunks go as bytes): the output is the same.
+Every case runs with one worker, with two, and from stdin: the output is the same.
 """
 
 from __future__ import annotations
@@ -119,21 +118,20 @@ def test_a_file_of_only_an_over_long_blank_line_is_also_empty(
     ]
 
 
-def test_chunks_of_a_regular_file_go_by_place_and_are_read_back(tmp_path: Path) -> None:
+def test_a_chunk_carries_its_lines_so_a_file_changed_later_scores_as_read(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "p.jsonl"
     path.write_bytes(line("A") + b"\n" + line("B") + b"\n")
     units = list(batch._units([str(path)], None, 1 << 20))
     size = path.stat().st_size
-    assert units == [batch._Chunk(str(path), path.read_bytes(), 1, size, (0, size))]
-    shipped = batch._shipped(units)
-    assert shipped == [batch._Chunk(str(path), b"", 1, size, (0, size))]
+    assert units == [batch._Chunk(str(path), path.read_bytes(), 1, size)]
+    path.write_bytes(b"not json\n")  # replaced, then gone, before a worker scores the chunk
+    path.unlink()
     scorer = Scorer(Job(MINI, OutputFormat.JSONL))
-    texts = [outcome.text for outcome in scorer.lines(shipped[0])]
-    assert texts == [outcome.text for outcome in scorer.lines(units[0])]
+    texts = [outcome.text for outcome in scorer.lines(units[0])]
     assert [json.loads(text)["source"] for text in texts] == [f"{path}:1", f"{path}:2"]
-    path.unlink()  # gone before a worker reads it
-    (outcome,) = scorer.lines(shipped[0])
-    assert outcome.failure == f"{path}: error: cannot read: No such file or directory"
+    assert [json.loads(text)["company"]["name"] for text in texts] == ["A", "B"]
 
 
 def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
@@ -152,7 +150,7 @@ def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
 def test_a_worker_answers_each_task_then_stops(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_bytes(line("A") + b"\n" + b"{nope\n")
-    task: list[batch._Unit] = [batch._Chunk(str(path), b"", 1, 7, (0, path.stat().st_size))]
+    task: list[batch._Unit] = [batch._Chunk(str(path), path.read_bytes(), 1, 7)]
     task_reader, task_writer = multiprocessing.Pipe(duplex=False)
     answer_reader, answer_writer = multiprocessing.Pipe(duplex=False)
     task_writer.send(task)
