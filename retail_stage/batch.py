@@ -417,17 +417,16 @@ def _line_document(path: str, number: int, line: str) -> Document | Failure:
 
 
 def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
-    """A JSONL file read in blocks (memory stays flat), in runs of LINES_PER_TASK lines."""
+    """A JSONL file read in blocks (memory stays flat), in runs of LINES_PER_TASK lines.
+
+    Stdin never comes here: `_stdin_units` reads it."""
     try:
-        stream: BinaryIO = (
-            sys.stdin.buffer if item.path == STDIN else open(item.path, "rb")  # noqa: SIM115
-        )
+        stream: BinaryIO = open(item.path, "rb")  # noqa: SIM115
     except OSError as exc:
         yield _failure(item.path, f"cannot read: {exc.strerror or exc}")
         return
-    shown = "<stdin>" if item.path == STDIN else item.path
     with stream:
-        yield from _jsonl_runs(stream, shown, max_bytes)
+        yield from _jsonl_runs(stream, item.path, max_bytes)
 
 
 def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]:
@@ -548,6 +547,9 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
 
     Without --input-format the kind is told from the first bytes, then from the whole text.
     """
+    if sys.stdin is None:  # started with standard input closed (`0<&-`)
+        yield _failure("<stdin>", "cannot read: standard input is closed")
+        return
     stream = sys.stdin.buffer
     if kind is None:
         peek = getattr(stream, "peek", None)
@@ -606,11 +608,17 @@ class WorkerLost(RuntimeError):
     """A worker process ended before answering (killed, or out of memory)."""
 
 
-def _worker_main(job: Job, inbox: Connection, outbox: Connection) -> None:
+def _worker_main(
+    job: Job, inbox: Connection, outbox: Connection, parents: list[Connection]
+) -> None:
     import signal
 
     # Ctrl-C is the parent's to handle: it stops the workers and removes the partial output.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's ends of the pipes came with the fork: closed here, so that when the parent
+    # dies this worker reads the end of its tasks instead of waiting for them forever.
+    for connection in parents:
+        connection.close()
     serve(job, inbox, outbox)
 
 
@@ -640,7 +648,10 @@ def serve(job: Job, inbox: Connection, outbox: Connection) -> None:
             answer = scorer.run_block(task)
         except Exception as exc:  # a bug: the parent raises it
             answer = exc
-        outbox.send(answer)
+        try:
+            outbox.send(answer)
+        except OSError:  # the parent is gone: nobody is left to answer
+            return
 
 
 def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[Block]:
@@ -648,8 +659,9 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
 
     Each worker has a pipe for its tasks and one for its answers, which come back in the
     order it got the tasks: the parent reads the oldest task's answer, then gives the freed
-    place to the next task. No thread, no shared queue: the parent only reads, ships and
-    writes (Pool's own threads cost it more than the work it has left).
+    place to the next task. The parent has no thread and no shared queue: it only reads,
+    ships and writes (Pool's own threads cost it more than the work it has left); each worker
+    has one thread that takes its tasks as they come (see `serve`).
     """
     import multiprocessing
 
@@ -662,8 +674,11 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
             task_reader, task_writer = context.Pipe(duplex=False)
             answer_reader, answer_writer = context.Pipe(duplex=False)
             _widen(answer_writer)
+            parents = [*inboxes, *outboxes, task_writer, answer_reader]
             process = context.Process(
-                target=_worker_main, args=(job, task_reader, answer_writer), daemon=True
+                target=_worker_main,
+                args=(job, task_reader, answer_writer, parents),
+                daemon=True,
             )
             process.start()
             # The worker's ends are the worker's: a worker that dies closes the last writer
@@ -681,7 +696,11 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
                 yield _answer(outboxes[oldest], processes[oldest])
                 places.append(oldest)
             worker = places.popleft()
-            inboxes[worker].send(task)
+            try:
+                inboxes[worker].send(task)
+            except OSError:  # BrokenPipeError: the worker is gone; say so, not "stdout closed"
+                processes[worker].join()
+                raise _lost(processes[worker]) from None
             pending.append(worker)
         while pending:
             oldest = pending.popleft()
@@ -718,12 +737,16 @@ def _answer(outbox: Connection, process: multiprocessing.process.BaseProcess) ->
         answer: Block | Exception = outbox.recv()
     except EOFError:
         process.join()
-        raise WorkerLost(
-            f"a worker process ended (exit code {process.exitcode}) before finishing its work"
-        ) from None
+        raise _lost(process) from None
     if isinstance(answer, Exception):
         raise answer
     return answer
+
+
+def _lost(process: multiprocessing.process.BaseProcess) -> WorkerLost:
+    return WorkerLost(
+        f"a worker process ended (exit code {process.exitcode}) before finishing its work"
+    )
 
 
 def default_workers() -> int:

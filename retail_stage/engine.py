@@ -639,8 +639,6 @@ class CompiledRubric:
     dimension_weight: tuple[float, ...]
     focus_weight: tuple[float, float]
     """Total weight of each stage, each dimension, and of traffic and supply focus."""
-    members: tuple[tuple[int, ...], ...]
-    """Indicator positions of each stage."""
     step_rows: tuple[tuple[tuple[int, float, float, float], ...], ...]
     """Per stage, (position, weight, best score, best score less EPSILON) of its indicators."""
     remember: frozenset[int]
@@ -737,7 +735,6 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             sum(w for w, f in zip(weight, supply, strict=True) if not f),
             sum(w for w, f in zip(weight, supply, strict=True) if f),
         ),
-        members=members_of,
         remember=frozenset(
             n for n, ind in enumerate(inds) if isinstance(ind.answer, (MultiAnswer, NumberAnswer))
         ),

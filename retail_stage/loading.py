@@ -180,11 +180,14 @@ def _precompiled_rubric(path: str, lang: str | None) -> Rubric | None:
         stored = json.loads(PRECOMPILED_RUBRIC.read_bytes())
     except (OSError, ValueError):
         return None  # no precompiled form, or a damaged one: validate the YAML instead
-    if stored.get("sha256") != _sha256(data):
+    if not isinstance(stored, dict) or stored.get("sha256") != _sha256(data):
         return None
-    rubrics = stored["rubrics"]
-    first = next(iter(rubrics.values()))["languages"][0]
-    return rubric_from_data(rubrics[lang if lang in rubrics else first])
+    try:
+        rubrics = stored["rubrics"]
+        first = next(iter(rubrics.values()))["languages"][0]
+        return rubric_from_data(rubrics[lang if lang in rubrics else first])
+    except (LookupError, TypeError, AttributeError, ValueError, StopIteration):
+        return None  # a damaged precompiled form: validate the YAML instead
 
 
 def precompile_bundled_rubric() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,80 @@ def test_large_tasks_and_answers_cross_both_ways_without_waiting_on_each_other(
     records = [json.loads(record) for record in result.stdout.splitlines()]
     assert [r["company"]["name"] for r in records] == names
     assert [r["source"] for r in records] == [f"<stdin>:{n}" for n in range(1, 17)]
+
+
+def test_a_task_sent_to_a_dead_worker_stops_the_batch_as_a_lost_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must be forked with the patched loop")
+    monkeypatch.setattr(batch, "LINES_PER_TASK", 2)
+    monkeypatch.setattr(batch, "serve", lambda *_: os._exit(9))  # dies before reading a task
+    tasks = batch._tasks
+
+    def late(units: Iterable[batch._Unit]) -> Iterator[list[batch._Unit]]:
+        for number, task in enumerate(tasks(units)):
+            if number == 1:
+                for child in multiprocessing.active_children():
+                    child.join()  # both workers are dead before the second task is sent
+            yield task
+
+    monkeypatch.setattr(batch, "_tasks", late)
+    with pytest.raises(batch.WorkerLost, match=r"exit code 9"):
+        list(run_batch(Job(MINI, OutputFormat.JSONL), [str(many_lines(tmp_path))], workers=2))
+
+
+PARENT = """
+import sys
+from retail_stage.batch import Job, run_batch
+from retail_stage.render.formats import OutputFormat
+for block in run_batch(Job(sys.argv[1], OutputFormat.JSONL), [sys.argv[2]], workers=2):
+    print("block", flush=True)
+    input()  # the parent waits here, its workers idle, until it is killed
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, MINI, str(many_lines(tmp_path))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    assert parent.stdout.readline() == "block\n"
+    workers = _children(parent.pid)
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left to collect

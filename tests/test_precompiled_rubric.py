@@ -4,6 +4,7 @@ exact bytes they were made from; any other rubric file is always validated."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import shutil
@@ -173,3 +174,25 @@ def test_a_damaged_precompiled_file_is_ignored(
     damaged.write_text('{"sha256": ', encoding="utf-8")
     monkeypatch.setattr(loading, "PRECOMPILED_RUBRIC", damaged)
     assert load_rubric() == read_rubric(str(bundled_rubric_path()))[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        [],
+        {"sha256": "HASH"},
+        {"sha256": "HASH", "rubrics": {}},
+        {"sha256": "HASH", "rubrics": []},
+        {"sha256": "HASH", "rubrics": {"en": {"languages": ["en"]}}},
+        {"sha256": "HASH", "rubrics": {"en": {"languages": ["en"], "stages": 3}}},
+    ],
+)
+def test_a_precompiled_file_of_the_wrong_shape_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: object
+) -> None:
+    path = bundled_rubric_path()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps(content).replace("HASH", digest), encoding="utf-8")
+    monkeypatch.setattr(loading, "PRECOMPILED_RUBRIC", damaged)
+    assert loading._precompiled_rubric(str(path), None) is None

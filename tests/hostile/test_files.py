@@ -145,3 +145,23 @@ def test_a_mapping_inside_an_answer_does_not_stop_the_batch(tmp_path: Path) -> N
         f"{bad}:3:33: error: expected a number for 'mc_online_assortment', got {{'a': 1}}"
     )
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_standard_input_closed_is_one_line() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "retail_stage", "score", "-", "-f", "jsonl"],
+        preexec_fn=lambda: os.close(0),  # the point: a closed stdin
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    message = "<stdin>: error: cannot read: standard input is closed"
+    assert done.returncode == 1
+    assert done.stdout == json.dumps({"source": "<stdin>", "error": message}) + "\n"
+    assert done.stderr.splitlines()[0] == "<stdin>: error: cannot read: standard input is closed"
+    assert "Traceback" not in done.stderr
