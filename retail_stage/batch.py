@@ -10,6 +10,7 @@ import contextlib
 import glob
 import io
 import os
+import stat
 import sys
 import time
 from collections import deque
@@ -215,15 +216,41 @@ class Outcome(NamedTuple):
 class _Chunk(NamedTuple):
     """Whole JSONL lines as read, the first one numbered `first`, for a worker to split.
 
-    The parent only reads and finds line breaks; the lines cross to a worker as the bytes
-    the parent read (a worker that read the file again could see another file by then).
+    The parent only reads and finds line breaks; the lines cross to a worker as bytes, or,
+    from a regular file, as their place in it (the worker reads them from the page cache,
+    after checking that the file is still the one the parent read).
     """
 
     path: str
     data: bytes
+    """The lines; empty when a worker reads them itself, at `place` in the file `path`."""
     first: int
     size: int
     """Input bytes this chunk finishes (over-long lines skipped before it included)."""
+    place: tuple[int, int, _Identity] | None = None
+    """(offset, length, the file as opened) of `data`, when the file can be read there again."""
+
+
+class _Identity(NamedTuple):
+    """A regular file as the parent opened it: the same path with another of these is
+    another file, or this one changed."""
+
+    device: int
+    inode: int
+    size: int
+    modified: int
+    """In nanoseconds."""
+
+
+def _identity(status: os.stat_result) -> _Identity | None:
+    """The identity of a regular file; None for a pipe or a device, read once only."""
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return _Identity(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+class _Changed(Exception):
+    """The file a chunk was cut from is no longer as the parent read it."""
 
 
 class _Text(NamedTuple):
@@ -308,6 +335,19 @@ class Scorer:
         a byte order mark on line 1; blank lines are skipped."""
         compiled, max_bytes = self.compiled, self.job.max_bytes
         path, number, data = chunk.path, chunk.first, chunk.data
+        if not data and chunk.place is not None:
+            try:
+                data = _read_at(path, *chunk.place)
+            except (OSError, _Changed) as exc:
+                # Its lines are lost, and said to be: scoring what the file now holds under
+                # the line numbers of what it held would name the wrong profiles.
+                message = (
+                    "the file changed while it was being scored; score it again"
+                    if isinstance(exc, _Changed)
+                    else f"cannot read: {exc.strerror or exc}"
+                )
+                problem = Problem(path, message, number, 1)
+                return [self.outcome(Failure(f"{path}:{number}", (problem,)))]
         # No line of a chunk within the limit can be over it: most chunks skip the check.
         check = len(data) > max_bytes
         raws = data.split(b"\n")
@@ -426,10 +466,15 @@ def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
         yield _failure(item.path, f"cannot read: {exc.strerror or exc}")
         return
     with stream:
-        yield from _jsonl_runs(stream, item.path, max_bytes)
+        # A worker can read a run of a regular file itself: then only its place is shipped,
+        # with what the file was when opened, so that a worker finding it changed says so.
+        identity = _identity(os.fstat(stream.fileno()))
+        yield from _jsonl_runs(stream, item.path, max_bytes, identity)
 
 
-def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]:
+def _jsonl_runs(
+    stream: BinaryIO, shown: str, max_bytes: int, identity: _Identity | None = None
+) -> Iterator[_Unit]:
     """Chunks of whole lines, read in blocks of READ_BYTES; a line over the limit is
     refused (and skipped) as soon as it is longer, and a NUL byte ends the file.
 
@@ -438,6 +483,7 @@ def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]
     """
     read = getattr(stream, "read1", stream.read)
     number = 1  # of the line the next byte belongs to
+    offset = 0  # in the file, of the first byte not given to a chunk yet
     parts: list[bytes] = []  # the start of a line not ended yet
     held = skipped = 0
     skipping = found = False
@@ -452,6 +498,7 @@ def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]
         if skipping:  # the rest of a line over the limit
             end = data.find(b"\n") + 1
             skipped += end or len(data)
+            offset += end or len(data)
             if not end:
                 continue
             skipping, number, data = False, number + 1, data[end:]
@@ -462,26 +509,32 @@ def _jsonl_runs(stream: BinaryIO, shown: str, max_bytes: int) -> Iterator[_Unit]
             if held > max_bytes + 1:  # whatever follows, this line is over the limit
                 found = found or any(part.strip() for part in parts)
                 yield _over_limit(shown, number, max_bytes)
-                skipping, skipped, parts, held = True, skipped + held, [], 0
+                skipping, skipped, offset, parts, held = True, skipped + held, offset + held, [], 0
             continue
         chunk = b"".join([*parts, data[:last]]) if parts else data[:last]
         parts, held = ([data[last:]], len(data) - last) if last < len(data) else ([], 0)
         found = found or bool(chunk.strip())
-        lines = yield from _chunks(shown, chunk, number, skipped, max_bytes)
+        lines = yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, identity)
         if lines < 0:
             return
-        number, skipped = number + lines, 0
+        number, offset, skipped = number + lines, offset + len(chunk), 0
     if parts and not skipping:  # a last line without a line break
         chunk = b"".join(parts)
         found = found or bool(chunk.strip())
-        if (yield from _chunks(shown, chunk, number, skipped, max_bytes)) < 0:
+        if (yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, identity)) < 0:
             return
     if not found:
         yield _failure(shown, "file is empty: expected a profile")
 
 
 def _chunks(
-    shown: str, chunk: bytes, first: int, skipped: int, max_bytes: int
+    shown: str,
+    chunk: bytes,
+    first: int,
+    skipped: int,
+    max_bytes: int,
+    offset: int,
+    identity: _Identity | None,
 ) -> Generator[_Unit, None, int]:
     """`chunk` cut into runs of LINES_PER_TASK lines; its number of line breaks, or -1 when
     a NUL byte ends the file. A NUL in a line over the limit does not count: that line is
@@ -492,14 +545,16 @@ def _chunks(
         end = chunk.find(b"\n", nul)
         end = len(chunk) if end < 0 else end
         if end - start - chunk.endswith(b"\r", start, end) <= max_bytes:
-            yield from _runs(shown, chunk[:start], first, skipped)
+            yield from _runs(shown, chunk[:start], first, skipped, offset, identity)
             yield _failure(shown, "binary file: expected UTF-8 text (JSONL)")
             return -1
         nul = chunk.find(b"\0", end)
-    return (yield from _runs(shown, chunk, first, skipped))
+    return (yield from _runs(shown, chunk, first, skipped, offset, identity))
 
 
-def _runs(shown: str, chunk: bytes, first: int, skipped: int) -> Generator[_Chunk, None, int]:
+def _runs(
+    shown: str, chunk: bytes, first: int, skipped: int, offset: int, identity: _Identity | None
+) -> Generator[_Chunk, None, int]:
     """Runs of LINES_PER_TASK lines at most; the number of line breaks in `chunk`.
 
     Line breaks are found one by one: with lines of a profile each (a few hundred bytes and
@@ -514,9 +569,33 @@ def _runs(shown: str, chunk: bytes, first: int, skipped: int) -> Generator[_Chun
                 end = len(chunk)
                 break
             taken += 1
-        yield _Chunk(shown, chunk[at:end], first, end - at + skipped)
+        place = None if identity is None else (offset + at, end - at, identity)
+        yield _Chunk(shown, chunk[at:end], first, end - at + skipped, place)
         at, first, skipped, breaks = end, first + taken, 0, breaks + taken
     return breaks
+
+
+def _read_at(path: str, offset: int, length: int, identity: _Identity) -> bytes:
+    """The bytes at `offset` in `path`; raises _Changed when the file is no longer the one
+    the parent opened (replaced, rewritten, cut), OSError when it cannot be read."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        if _identity(os.fstat(handle)) != identity:
+            raise _Changed
+        data = os.pread(handle, length, offset)
+    finally:
+        os.close(handle)
+    if len(data) != length:
+        raise _Changed
+    return data
+
+
+def _shipped(task: list[_Unit]) -> list[_Unit]:
+    """`task` as it crosses to a worker: a chunk of a regular file goes by its place alone."""
+    return [
+        unit._replace(data=b"") if isinstance(unit, _Chunk) and unit.place is not None else unit
+        for unit in task
+    ]
 
 
 def _not_utf8(shown: str, number: int, raw: bytes, start: int) -> Failure:
@@ -697,7 +776,7 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
                 places.append(oldest)
             worker = places.popleft()
             try:
-                inboxes[worker].send(task)
+                inboxes[worker].send(_shipped(task))
             except OSError:  # BrokenPipeError: the worker is gone; say so, not "stdout closed"
                 processes[worker].join()
                 raise _lost(processes[worker]) from None

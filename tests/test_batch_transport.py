@@ -1,6 +1,7 @@
 """How a batch travels: JSONL read in blocks, chunks split by workers, blocks written at once.
 
-Every case runs with one worker, with two, and from stdin: the output is the same.
+Every case runs with one worker and with two (chunks of a regular file then go by their
+place in the file) and from stdin (chunks go as bytes): the output is the same.
 """
 
 from __future__ import annotations
@@ -119,20 +120,53 @@ def test_a_file_of_only_an_over_long_blank_line_is_also_empty(
     ]
 
 
-def test_a_chunk_carries_its_lines_so_a_file_changed_later_scores_as_read(
-    tmp_path: Path,
+def _placed(path: Path) -> tuple[list[batch._Unit], list[batch._Unit], batch._Identity]:
+    units = list(batch._units([str(path)], None, 1 << 20))
+    identity = batch._identity(path.stat())
+    assert identity is not None
+    return units, batch._shipped(units), identity
+
+
+def test_chunks_of_a_regular_file_go_by_place_and_are_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(line("A") + b"\n" + line("B") + b"\n")
+    units, shipped, identity = _placed(path)
+    size = path.stat().st_size
+    assert units == [batch._Chunk(str(path), path.read_bytes(), 1, size, (0, size, identity))]
+    assert shipped == [batch._Chunk(str(path), b"", 1, size, (0, size, identity))]
+    scorer = Scorer(Job(MINI, OutputFormat.JSONL))
+    texts = [outcome.text for outcome in scorer.lines(shipped[0])]
+    assert texts == [outcome.text for outcome in scorer.lines(units[0])]
+    assert [json.loads(text)["source"] for text in texts] == [f"{path}:1", f"{path}:2"]
+    path.unlink()  # gone before a worker reads it
+    (outcome,) = scorer.lines(shipped[0])
+    assert outcome.failure == f"{path}:1:1: error: cannot read: No such file or directory"
+
+
+CHANGED = "error: the file changed while it was being scored; score it again"
+
+
+@pytest.mark.parametrize("how", ["replaced", "rewritten", "cut", "grown"])
+def test_a_file_changed_before_a_worker_reads_its_chunk_is_named_not_misread(
+    tmp_path: Path, how: str
 ) -> None:
     path = tmp_path / "p.jsonl"
     path.write_bytes(line("A") + b"\n" + line("B") + b"\n")
-    units = list(batch._units([str(path)], None, 1 << 20))
-    size = path.stat().st_size
-    assert units == [batch._Chunk(str(path), path.read_bytes(), 1, size)]
-    path.write_bytes(b"not json\n")  # replaced, then gone, before a worker scores the chunk
-    path.unlink()
-    scorer = Scorer(Job(MINI, OutputFormat.JSONL))
-    texts = [outcome.text for outcome in scorer.lines(units[0])]
-    assert [json.loads(text)["source"] for text in texts] == [f"{path}:1", f"{path}:2"]
-    assert [json.loads(text)["company"]["name"] for text in texts] == ["A", "B"]
+    _, shipped, _ = _placed(path)
+    other = tmp_path / "other.jsonl"
+    if how == "replaced":  # another file under the same name (a new inode)
+        other.write_bytes(line("X") + b"\n" + line("Y") + b"\n")
+        other.replace(path)
+    elif how == "rewritten":  # same inode, same size, new content and time
+        path.write_bytes(path.read_bytes().replace(b'"A"', b'"Z"'))
+        os.utime(path, ns=(1, 1))  # file times tick coarsely: make the change visible
+    elif how == "cut":
+        path.write_bytes(line("A") + b"\n")
+    else:
+        with path.open("ab") as stream:
+            stream.write(line("C") + b"\n")
+    (outcome,) = Scorer(Job(MINI, OutputFormat.JSONL)).lines(shipped[0])
+    assert outcome.failure == f"{path}:1:1: {CHANGED}"
 
 
 def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
@@ -151,7 +185,11 @@ def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
 def test_a_worker_answers_each_task_then_stops(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_bytes(line("A") + b"\n" + b"{nope\n")
-    task: list[batch._Unit] = [batch._Chunk(str(path), path.read_bytes(), 1, 7)]
+    identity = batch._identity(path.stat())
+    assert identity is not None
+    task: list[batch._Unit] = [
+        batch._Chunk(str(path), b"", 1, 7, (0, path.stat().st_size, identity))
+    ]
     task_reader, task_writer = multiprocessing.Pipe(duplex=False)
     answer_reader, answer_writer = multiprocessing.Pipe(duplex=False)
     task_writer.send(task)
