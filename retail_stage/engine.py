@@ -780,18 +780,25 @@ def read_answers(
     """
     scores: list[float | None] = [None] * len(compiled.ids)
     notes: dict[str, str] = {}
-    entry_of = compiled.entries.get
+    entries, missing = compiled.entries, _MISSING
     for key, value in answers.items():
-        entry = entry_of(key)
-        if entry is None:
-            raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key))
+        try:
+            n, quick, boolean = entries[key]
+        except KeyError:
+            raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key)) from None
         # Most answers are found by one lookup in the indicator's quick table: option ids,
         # yes/no, unknown, n/a and, once checked, each set of options of a multi answer (a
         # frozenset: the order does not count, so the tables stay small) and each number.
         # Notes, errors and answers not seen before go to `_read_one`.
-        n, quick, boolean = entry
-        raw = value
         kind = value.__class__
+        if kind is str:
+            found = quick.get(value, missing)
+            if found is not missing:
+                scores[n] = found
+                continue
+            scores[n] = _read_one(compiled, n, key, value, notes)
+            continue
+        raw = value
         if kind is dict:
             # {value, note}: keep the note and look the value up like any other answer.
             note = value.get("note")
@@ -802,9 +809,9 @@ def read_answers(
                 notes[key] = note
             value = value["value"]
             kind = value.__class__
-        found: float | None = _MISSING
+        found = missing
         if kind is str or value is None:
-            found = quick.get(value, _MISSING)
+            found = quick.get(value, missing)
         elif kind is list:
             try:
                 chosen = frozenset(value)
@@ -812,15 +819,15 @@ def read_answers(
                 pass
             else:
                 if len(chosen) == len(value):  # else an option listed twice: let it be said
-                    found = quick.get(chosen, _MISSING)
+                    found = quick.get(chosen, missing)
         elif kind is bool:
             # True == 1 == 1.0 as keys: only a yes/no table may answer a boolean, and only
             # a number table a number.
             if boolean:
-                found = quick.get(value, _MISSING)
+                found = quick.get(value, missing)
         elif (kind is int or kind is float) and not boolean:
-            found = quick.get(value, _MISSING)
-        if found is _MISSING:
+            found = quick.get(value, missing)
+        if found is missing:
             found = _read_one(compiled, n, key, raw, notes)
         scores[n] = found
     for n, condition, above, fallback in compiled.conditionals:
