@@ -107,7 +107,9 @@ def sniff_kind(text: str) -> str:
     """yaml, json or jsonl, told from the content of an input without a telling name."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        lines = [line for line in stripped.splitlines() if line.strip()]
+        # JSONL lines end at "\n" only: splitlines() would also cut at U+2028 or U+0085,
+        # which JSON keeps as they are inside its strings.
+        lines = [line for line in stripped.split("\n") if line.strip()]
         if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
             return "jsonl"
         return "json"

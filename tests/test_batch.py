@@ -28,7 +28,8 @@ def score(*arguments: str, input: str | None = None) -> tuple[int, str, list[str
 
 
 def sources(stdout: str) -> list[str]:
-    return [json.loads(line)["source"] for line in stdout.splitlines()]
+    lines = stdout.splitlines()  # no line break of any kind inside a JSONL line
+    return [json.loads(line)["source"] for line in lines]
 
 
 def test_a_mixed_folder_scores_every_good_profile_and_names_every_bad_one(tmp_path: Path) -> None:
@@ -100,6 +101,11 @@ def test_globs_files_and_folders_mix_in_argument_order(tmp_path: Path) -> None:
         ('{"company": {"name": "A"}}\n', None, ["<stdin>"]),
         ("company: {name: A}\n---\ncompany: {name: B}\n", "yaml", ["<stdin>#1", "<stdin>#2"]),
         ('{"company":\n {"name": "A"}}', "json", ["<stdin>"]),
+        (  # a line separator inside a JSON string does not end the line
+            '{"company": {"name": "A\u2028a"}}\n{"company": {"name": "B\u0085b"}}\n',
+            None,
+            ["<stdin>:1", "<stdin>:2"],
+        ),
     ],
 )
 def test_stdin_is_told_by_content_or_by_input_format(
@@ -109,6 +115,10 @@ def test_stdin_is_told_by_content_or_by_input_format(
     code, stdout, _ = score("-", "-f", "jsonl", *options, input=text)
     assert code == 0
     assert sources(stdout) == expected
+    if "\u2028" in text:  # written escaped: names come back as they were
+        names = [json.loads(line)["company"]["name"] for line in stdout.splitlines()]
+        assert names == ["A\u2028a", "B\u0085b"]
+        assert "\\u2028" in stdout
 
 
 def test_fail_fast_stops_at_the_first_invalid_profile(tmp_path: Path) -> None:
