@@ -354,8 +354,12 @@ def _find_key(text: str, key: str) -> tuple[int, int]:
 def iter_jsonl(
     text: str, path: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[tuple[int, str]]:
-    """(line number, line) for each non-blank line of a JSONL text."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """(line number, line) for each non-blank line of a JSONL text.
+
+    Lines end at "\n" (or "\r\n") only, as the batch reader cuts them: JSON keeps U+2028
+    and U+0085 as they are inside strings, where splitlines() would cut."""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if not line.strip():
             continue
         if len(line) > max_bytes:

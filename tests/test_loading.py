@@ -373,3 +373,16 @@ def test_a_json_line_that_is_not_one_object_is_worded_as_json_words_it(
 def test_a_json_line_may_have_spaces_around_its_object() -> None:
     assert load_json('  {"a": [1, 2]}  ', "p.jsonl") == {"a": [1, 2]}
     assert load_json('{"a": [1, 2]}', "p.jsonl") == {"a": [1, 2]}
+
+
+def test_a_jsonl_text_is_cut_at_its_newlines_only(mini: CompiledRubric, tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text(
+        '{"company": {"name": "A\u2028a"}}\r\n\n{"company": {"name": "B\x85b"}}', encoding="utf-8"
+    )
+    records = list(score_paths(mini, [str(path)]))
+    assert [r.source for r in records] == [f"{path}:1", f"{path}:3"]
+    assert [r.company["name"] for r in records if not isinstance(r, Failure)] == [
+        "A\u2028a",
+        "B\x85b",
+    ]
