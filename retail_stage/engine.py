@@ -350,13 +350,13 @@ class Result:
         ids, stage_of = compiled.ids, compiled.stage_of
         gates_failed = self._gates_failed
         stages = []
-        for k, (head, threshold) in enumerate(zip(parts.stages, parts.thresholds, strict=True)):
+        for k, (head, bar) in enumerate(zip(parts.stages, compiled.bars, strict=True)):
             attain = self._attainment[k]
             failed = [ids[n] for n in gates_failed if stage_of[n] == k] if gates_failed else ()
             if failed:
                 tail = f'{parts.after_attainment[k]}false, "failed_gates": {_json_list(failed)}}}'
             else:
-                tail = parts.met_tails[k] if attain >= threshold - EPSILON else parts.unmet_tails[k]
+                tail = parts.met_tails[k] if attain >= bar else parts.unmet_tails[k]
             stages.append(f"{head}{number[attain]}{tail}")
         dimensions = ", ".join(
             map(operator.add, parts.dimensions, map(number.__getitem__, self._dimension_scores))
@@ -584,7 +584,6 @@ class JsonParts(NamedTuple):
     """The rest of each stage's object when it is met, or unmet, with no failed gate."""
     rubric: str
     """The rubric's `{"id": ..., "version": ...}`."""
-    thresholds: tuple[float, ...]
     dimensions: tuple[str, ...]
     """`"DIMENSION": ` of each dimension."""
     step_heads: tuple[str, ...]
@@ -603,7 +602,6 @@ def _json_parts(rubric: Rubric, dimension_of: tuple[int, ...]) -> JsonParts:
         met_tails=tuple(f'{a}true, "failed_gates": []}}' for a in after),
         unmet_tails=tuple(f'{a}false, "failed_gates": []}}' for a in after),
         rubric=f'{{"id": {_dumps(rubric.id)}, "version": {_dumps(rubric.version)}}}',
-        thresholds=tuple(s.threshold for s in rubric.stages),
         dimensions=tuple(f"{d}: " for d in dimensions),
         step_heads=tuple(
             f'{{"id": {q}, "dimension": {dimensions[d]}, "score": '
@@ -621,10 +619,9 @@ class CompiledRubric:
     ids: tuple[str, ...]
     position: Mapping[str, int]
     scorers: tuple[Scorer, ...]
-    quick: tuple[dict[Any, float | None], ...]
-    """Per indicator, the score of each common hashable answer (ids, yes/no, unknown, n/a)."""
     entries: Mapping[str, tuple[int, dict[Any, float | None], bool]]
-    """Per indicator id: its position, its quick table, whether it is a yes/no indicator."""
+    """Per indicator id: its position; its quick table, the score of each common hashable
+    answer (ids, yes/no, unknown, n/a); whether it is a yes/no indicator."""
     stage_of: tuple[int, ...]
     dimension_of: tuple[int, ...]
     dimension_ids: tuple[str, ...]
@@ -643,8 +640,6 @@ class CompiledRubric:
     """Per stage, (position, weight, best score, best score less EPSILON) of its indicators."""
     remember: frozenset[int]
     """Multi and number indicators, whose quick tables learn each valid answer once seen."""
-    boolean: frozenset[int]
-    """Yes/no indicators: the only ones whose quick tables hold True and False."""
     best: tuple[float, ...]
     """The best score each indicator's answers can give."""
     conditionals: tuple[tuple[int, int, float, float], ...]
@@ -657,8 +652,6 @@ class CompiledRubric:
     label_threshold: float
     rubric_id: str
     rubric_version: str
-    reference: tuple[str, str]
-    """(id, version): what a profile answered for this rubric names."""
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
     json_parts: JsonParts
@@ -713,7 +706,6 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         ids=tuple(position),
         position=position,
         scorers=tuple(_scorer(ind) for ind in inds),
-        quick=quick,
         entries={
             ind.id: (n, quick[n], isinstance(ind.answer, BooleanAnswer))
             for n, ind in enumerate(inds)
@@ -738,7 +730,6 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         remember=frozenset(
             n for n, ind in enumerate(inds) if isinstance(ind.answer, (MultiAnswer, NumberAnswer))
         ),
-        boolean=frozenset(n for n, ind in enumerate(inds) if isinstance(ind.answer, BooleanAnswer)),
         best=best,
         step_rows=tuple(
             tuple((n, weight[n], best[n], best[n] - EPSILON) for n in members)
@@ -751,7 +742,6 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         label_threshold=rubric.label.threshold,
         rubric_id=rubric.id,
         rubric_version=rubric.version,
-        reference=(rubric.id, rubric.version),
         ladder=(
             (rubric.baseline.id, rubric.baseline.name),
             *((s.id, s.name) for s in rubric.stages),
@@ -796,14 +786,14 @@ def read_answers(
             if found is not missing:
                 scores[n] = found
                 continue
-            scores[n] = _read_one(compiled, n, key, value, notes)
+            scores[n] = _read_one(compiled, n, key, value, notes, quick, boolean)
             continue
         raw = value
         if kind is dict:
             # {value, note}: keep the note and look the value up like any other answer.
             note = value.get("note")
             if len(value) != 2 or note.__class__ is not str or "value" not in value:
-                scores[n] = _read_one(compiled, n, key, raw, notes)
+                scores[n] = _read_one(compiled, n, key, raw, notes, quick, boolean)
                 continue
             if note:
                 notes[key] = note
@@ -828,7 +818,7 @@ def read_answers(
         elif (kind is int or kind is float) and not boolean:
             found = quick.get(value, missing)
         if found is missing:
-            found = _read_one(compiled, n, key, raw, notes)
+            found = _read_one(compiled, n, key, raw, notes, quick, boolean)
         scores[n] = found
     for n, condition, above, fallback in compiled.conditionals:
         asked_by = scores[condition]
@@ -839,9 +829,15 @@ def read_answers(
 
 
 def _read_one(
-    compiled: CompiledRubric, n: int, key: str, raw: Any, notes: dict[str, str]
+    compiled: CompiledRubric,
+    n: int,
+    key: str,
+    raw: Any,
+    notes: dict[str, str],
+    quick: dict[Any, float | None],
+    boolean: bool,
 ) -> float | None:
-    """The score of one answer the quick table did not hold; notes it, learns it, or raises."""
+    """The score of one answer its quick table did not hold; notes it, learns it, or raises."""
     value = raw
     inner: tuple[str | int, ...] = ("answers", key)
     if raw.__class__ is dict:
@@ -859,9 +855,8 @@ def _read_one(
         else:
             if len(lookup) != len(value):
                 lookup = None
-    elif kind is not str and value is not None and (kind is bool) != (n in compiled.boolean):
+    elif kind is not str and value is not None and (kind is bool) != boolean:
         lookup = None
-    quick = compiled.quick[n]
     if lookup is not None:
         try:
             found = quick.get(lookup, _MISSING)

@@ -378,7 +378,10 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
 
     profile = plain_profile(document.data) or _modelled_profile(document)
     warnings: tuple[str, ...] = ()
-    if profile.rubric is not None and profile.rubric != compiled.reference:
+    if profile.rubric is not None and profile.rubric != (
+        compiled.rubric_id,
+        compiled.rubric_version,
+    ):
         rubric = compiled.rubric
         ref_id, ref_version = profile.rubric
         if ref_id != rubric.id:
