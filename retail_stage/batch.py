@@ -142,6 +142,14 @@ def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, st
 def score_input(compiled: CompiledRubric, item: Input) -> Iterator[Result | Failure]:
     """Results and failures of every profile in one input, in order."""
     shown = "<stdin>" if item.path == STDIN else item.path
+    if item.kind == "jsonl" and item.path != STDIN:  # line by line, as `score` reads it
+        for unit in _jsonl_units(item, DEFAULT_MAX_BYTES):
+            if isinstance(unit, _Chunk):
+                for document in chunk_documents(unit, DEFAULT_MAX_BYTES):
+                    yield _score(compiled, document)
+            elif isinstance(unit, Failure):
+                yield unit
+        return
     try:
         text, kind = read_input(item)
         documents = documents_from_text(text, shown, kind)
@@ -333,48 +341,12 @@ class Scorer:
         return _sized(outcomes, len(text))
 
     def lines(self, chunk: _Chunk) -> list[Outcome]:
-        """The outcomes of a chunk's lines, each checked on its own: its size, its encoding,
-        a byte order mark on line 1; blank lines are skipped."""
-        compiled, max_bytes = self.compiled, self.job.max_bytes
-        path, number, data = chunk.path, chunk.first, chunk.data
-        if not data and chunk.place is not None:
-            try:
-                data = _read_at(path, *chunk.place)
-            except (OSError, _Changed) as exc:
-                # Its lines are lost, and said to be: scoring what the file now holds under
-                # the line numbers of what it held would name the wrong profiles.
-                message = (
-                    "the file changed while it was being scored; score it again"
-                    if isinstance(exc, _Changed)
-                    else f"cannot read: {exc.strerror or exc}"
-                )
-                problem = Problem(path, message, number, 1)
-                return [self.outcome(Failure(f"{path}:{number}", (problem,)))]
-        # No line of a chunk within the limit can be over it: most chunks skip the check.
-        check = len(data) > max_bytes
-        raws = data.split(b"\n")
-        if not raws[-1]:  # the chunk ends with a newline, not with a last unfinished line
-            raws.pop()
-        outcomes = []
-        for raw in raws:
-            document: Document | Failure
-            if check and len(raw) - raw.endswith(b"\r") > max_bytes:
-                document = _over_limit(path, number, max_bytes)
-            else:
-                try:
-                    line = raw.decode("utf-8").rstrip("\r")
-                except UnicodeDecodeError as exc:
-                    document = _not_utf8(path, number, raw, exc.start)
-                else:
-                    if number == 1:
-                        line = line.removeprefix("\ufeff")
-                    if not line.strip():
-                        number += 1
-                        continue
-                    document = _line_document(path, number, line)
-            outcomes.append(self.outcome(_score(compiled, document)))
-            number += 1
-        return outcomes
+        """The outcomes of a chunk's lines, each checked on its own."""
+        compiled = self.compiled
+        return [
+            self.outcome(_score(compiled, document))
+            for document in chunk_documents(chunk, self.job.max_bytes)
+        ]
 
     def run_task(self, task: list[_Unit]) -> list[Outcome]:
         """The outcomes of a task (several units), in order."""
@@ -448,6 +420,45 @@ def _sized(outcomes: list[Outcome], size: int) -> list[Outcome]:
     if outcomes:
         outcomes[-1] = outcomes[-1]._replace(size=size)
     return outcomes
+
+
+def chunk_documents(chunk: _Chunk, max_bytes: int) -> list[Document | Failure]:
+    """The documents of a chunk's lines, each checked on its own: its size, its encoding,
+    a byte order mark on line 1; blank lines are skipped."""
+    path, number, data = chunk.path, chunk.first, chunk.data
+    if not data and chunk.place is not None:
+        try:
+            data = _read_at(path, *chunk.place)
+        except (OSError, _Changed) as exc:
+            # Its lines are lost, and said to be: scoring what the file now holds under the
+            # line numbers of what it held would name the wrong profiles.
+            message = (
+                "the file changed while it was being scored; score it again"
+                if isinstance(exc, _Changed)
+                else f"cannot read: {exc.strerror or exc}"
+            )
+            return [Failure(f"{path}:{number}", (Problem(path, message, number, 1),))]
+    # No line of a chunk within the limit can be over it: most chunks skip the check.
+    check = len(data) > max_bytes
+    raws = data.split(b"\n")
+    if not raws[-1]:  # the chunk ends with a newline, not with a last unfinished line
+        raws.pop()
+    documents: list[Document | Failure] = []
+    for raw in raws:
+        if check and len(raw) - raw.endswith(b"\r") > max_bytes:
+            documents.append(_over_limit(path, number, max_bytes))
+        else:
+            try:
+                line = raw.decode("utf-8").rstrip("\r")
+            except UnicodeDecodeError as exc:
+                documents.append(_not_utf8(path, number, raw, exc.start))
+            else:
+                if number == 1:
+                    line = line.removeprefix("\ufeff")
+                if line.strip():
+                    documents.append(_line_document(path, number, line))
+        number += 1
+    return documents
 
 
 def _line_document(path: str, number: int, line: str) -> Document | Failure:

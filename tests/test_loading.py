@@ -386,3 +386,21 @@ def test_a_jsonl_text_is_cut_at_its_newlines_only(mini: CompiledRubric, tmp_path
         "A\u2028a",
         "B\x85b",
     ]
+
+
+def test_the_api_reads_a_jsonl_file_line_by_line_as_score_does(
+    mini: CompiledRubric, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(
+        b'{"company": {"name": "A"}}\n{"company": {"name": "Caf\xe9"}}\n{"company": {"name": "C"}}\n'
+    )
+    records = list(score_paths(mini, [str(path)]))
+    assert [r.source for r in records] == [f"{path}:1", f"{path}:2", f"{path}:3"]
+    assert isinstance(records[1], Failure)
+    assert records[1].message == f"{path}:2:26: error: not UTF-8 text (byte 0xe9)"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n\n")
+    (failure,) = score_paths(mini, [str(empty)])
+    assert isinstance(failure, Failure)
+    assert failure.message == f"{empty}: error: file is empty: expected a profile"
