@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from retail_stage.engine import CompiledRubric, Result
-    from retail_stage.render.formats import Formatter, OutputFormat
+    from retail_stage.render.formats import OutputFormat
 
 KIND_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl"}
 STDIN = "-"
@@ -398,22 +398,6 @@ def pack(outcomes: list[Outcome], *, summary: bool = False) -> Block:
         key = (tally.stage, tally.label)
         stages[key] = stages.get(key, 0) + 1
     return Block(text, lengths, size, stages, None)
-
-
-def write_block(formatter: Formatter, block: Block) -> None:
-    """Write a block's texts in their places: at once when the format adds nothing between
-    records (the base class's `write_rendered`), else one by one."""
-    from retail_stage.render.formats import Formatter
-
-    if type(formatter).write_rendered is Formatter.write_rendered:
-        if block.lengths:
-            formatter.write_rendered(block.text)
-            formatter.count += len(block.lengths) - 1  # one text written holding them all
-        return
-    at = 0
-    for length in block.lengths:
-        formatter.write_rendered(block.text[at : at + length])
-        at += length
 
 
 def _sized(outcomes: list[Outcome], size: int) -> list[Outcome]:

@@ -196,7 +196,6 @@ def score(
         input_bytes,
         progress_bar,
         run_batch,
-        write_block,
     )
     from retail_stage.output import open_output
 
@@ -267,7 +266,7 @@ def score(
             ):
                 if block.details is None:  # every profile scored: count and write at once
                     counts.add_block(block)
-                    write_block(formatter, block)
+                    formatter.write_block(block.text, block.lengths)
                     if advance is not None:
                         advance(len(block.lengths), block.size)
                 elif not all(take(outcome) for outcome in block.outcomes()):

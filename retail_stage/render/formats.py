@@ -46,6 +46,23 @@ class Formatter(ABC):
         self.stream.write(text)
         self.count += 1
 
+    def write_block(self, text: str, lengths: list[int]) -> None:
+        """Write several rendered records, their texts joined (`lengths` says where each
+        ends): at once, as nothing stands between records here. A format that writes
+        something between records writes them one by one (`write_each`)."""
+        if lengths:
+            if self.count == 0:
+                self.stream.write(self.header())
+            self.stream.write(text)
+            self.count += len(lengths)
+
+    def write_each(self, text: str, lengths: list[int]) -> None:
+        """`write_block` record by record, through `write_rendered`."""
+        at = 0
+        for length in lengths:
+            self.write_rendered(text[at : at + length])
+            at += length
+
     def write(self, record: Result | Failure) -> None:
         """Render and write one record."""
         self.write_rendered(self.render(record))

@@ -30,6 +30,10 @@ class JsonFormatter(Formatter):
         self.stream.write(("[\n  " if self.count == 0 else ",\n  ") + text)
         self.count += 1
 
+    def write_block(self, text: str, lengths: list[int]) -> None:
+        """Element by element: each one after its separator in the array."""
+        self.write_each(text, lengths)
+
     def close(self) -> None:
         """Close the array (an empty one when nothing was written)."""
         self.stream.write("\n]\n" if self.count else "[]\n")

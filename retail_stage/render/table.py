@@ -55,6 +55,10 @@ class TableFormatter(Formatter):
                 self._rows: list[list[str | None]] = []
             self._rows.append(json.loads(text))
 
+    def write_block(self, text: str, lengths: list[int]) -> None:
+        """Row by row: each is kept for the table printed at the end."""
+        self.write_each(text, lengths)
+
     def close(self) -> None:
         """Print the table; nothing when no profile was scored (stderr says why)."""
         rows: list[list[str | None]] = getattr(self, "_rows", [])
