@@ -11,7 +11,7 @@ import json
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -27,6 +27,7 @@ from retail_stage.rubric import (
     max_score,
 )
 from retail_stage.sources import KEY
+from retail_stage.unrolled import Unrolled, unrolled_scorer
 
 NOT_APPLICABLE = -1.0
 """Internal score of an n/a answer: the indicator leaves both sums."""
@@ -655,6 +656,8 @@ class CompiledRubric:
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
     json_parts: JsonParts
+    unrolled: Unrolled | None = field(default=None, compare=False, repr=False)
+    """The rubric as straight-line code (`retail_stage.unrolled`), set by `compile_rubric`."""
 
 
 def _quick_table(ind: Indicator) -> dict[Any, float | None]:
@@ -701,7 +704,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         tuple(n for n, k in enumerate(stage_of) if k == stage)
         for stage in range(len(rubric.stages))
     )
-    return CompiledRubric(
+    compiled = CompiledRubric(
         rubric=rubric,
         ids=tuple(position),
         position=position,
@@ -748,6 +751,9 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         ),
         json_parts=_json_parts(rubric, dimension_of),
     )
+    # The straight-line scorer refers to the compiled rubric, so it is set once that exists.
+    object.__setattr__(compiled, "unrolled", unrolled_scorer(compiled))
+    return compiled
 
 
 def _totals(group_of: tuple[int, ...], weight: tuple[float, ...], groups: int) -> tuple[float, ...]:
@@ -944,6 +950,38 @@ def _evaluate(
             total[k] -= w
             dim_w[d] -= w
             focus_w[f] -= w
+    return _finish(
+        compiled,
+        scores,
+        (known, unknown, total, dim_ws, dim_w, focus_ws, focus_w),
+        source,
+        company,
+        notes,
+        warnings,
+        answers,
+    )
+
+
+Sums = tuple[
+    list[float], list[float], list[float], list[float], list[float], list[float], list[float]
+]
+"""Per stage: sum of w*s over answered indicators, of w over unknown ones, of applicable w;
+per dimension: sum of w*s, of applicable w; per focus (traffic, supply): the same two."""
+
+
+def _finish(
+    compiled: CompiledRubric,
+    scores: list[float | None],
+    sums: Sums,
+    source: str,
+    company: Mapping[str, Any] | None,
+    notes: Mapping[str, str] | None,
+    warnings: tuple[str, ...],
+    answers: Mapping[str, Any] | None,
+) -> Result:
+    """The result from each indicator's score and their sums (see `_evaluate`)."""
+    known, unknown, total, dim_ws, dim_w, focus_ws, focus_w = sums
+    k_count = len(known)
     # Gates fail with unknowns as 0 (low) and, below their score, with unknowns as 1 (high):
     # the first stage a failed gate blocks, in each case.
     failed_low: list[int] = []
@@ -1073,5 +1111,13 @@ def score_answers(
     warnings: tuple[str, ...] = (),
 ) -> Result:
     """Check raw answers against the rubric and score them; raises AnswerError."""
+    unrolled = compiled.unrolled
+    if unrolled is not None and answers.__class__ is dict:
+        try:
+            result = unrolled(answers, source, company, warnings)
+        except AnswerError:
+            result = None  # the loop below names the profile's first error, in its order
+        if result is not None:
+            return result
     scores, notes = read_answers(compiled, answers)
     return _evaluate(compiled, scores, source, company, notes, warnings, answers)

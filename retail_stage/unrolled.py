@@ -1,0 +1,162 @@
+"""A rubric compiled to straight-line Python: the fast path of `engine.score_answers`.
+
+`engine._evaluate` and `engine.read_answers` define how answers are read and summed; they loop
+over the indicators and look each one's stage, dimension and weight up in tables. For a batch
+that cost is most of the engine's time, so `compile_rubric` also writes, once per rubric, one
+function with a block of code per indicator: its weight is a literal, its stage, dimension and
+focus sums are local variables, and nothing is looked up twice. The function then hands the
+same scores and sums, added in the same order, to `engine._finish`, so every number is the
+same float as the loop's; a law test holds the two paths equal on generated answers.
+
+Whatever is unusual goes back to the loop: an unknown indicator, an answer that does not
+fit (so the error named is the first in the profile, as the loop finds it), answers that are
+not a plain dict. Answers written with a note, and answers not seen before, are read by
+`engine._read_one`, as the loop reads them.
+
+Safety: the generated source holds only names made here, indices and float literals, never
+text from the rubric; ids, tables and every other value reach the code as objects in its
+namespace.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from retail_stage.rubric import MultiAnswer, NumberAnswer
+
+if TYPE_CHECKING:
+    from retail_stage.engine import CompiledRubric, Result
+
+Unrolled = Callable[
+    [dict[str, Any], str, "Mapping[str, Any] | None", tuple[str, ...]], "Result | None"
+]
+"""(answers, source, company, warnings) -> the result, or None when the loop must judge."""
+
+
+def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
+    """The rubric's straight-line scorer; None when a weight is not a finite float."""
+    from retail_stage import engine
+
+    numbers = [*compiled.weight, *compiled.stage_weight, *compiled.dimension_weight]
+    numbers += [*compiled.focus_weight, *(above for _, _, above, _ in compiled.conditionals)]
+    if not all(x.__class__ is float and math.isfinite(x) for x in numbers):
+        return None  # a literal must read back as the same float
+    namespace: dict[str, Any] = {
+        "IDS": frozenset(compiled.ids),
+        "C": compiled,
+        "M": engine._MISSING,
+        "R": engine._read_one,
+        "FINISH": engine._finish,
+    }
+    lines = [
+        "def unrolled(answers, source, company, warnings):",
+        "    if not answers.keys() <= IDS:",
+        "        return None",
+        "    get = answers.get",
+        "    notes = {}",
+    ]
+    for n, ind in enumerate(compiled.rubric.indicators):
+        _, quick, boolean = compiled.entries[ind.id]
+        namespace[f"K{n}"], namespace[f"Q{n}"] = ind.id, quick
+        lines += _read(n, ind.answer, boolean)
+    for n, condition, above, fallback in compiled.conditionals:
+        lines += [
+            f"    if s{condition} is not None and s{condition} <= {above!r}:",
+            f"        s{n} = {fallback!r}",
+        ]
+    lines += _sums(compiled)
+    count = len(compiled.ids)
+    stages, dims = len(compiled.stage_weight), len(compiled.dimension_weight)
+    lines += [
+        f"    scores = [{', '.join(f's{n}' for n in range(count))}]",
+        "    return FINISH(C, scores, (",
+        f"        [{_names('kn', stages)}], [{_names('un', stages)}], [{_names('tt', stages)}],",
+        f"        [{_names('dw', dims)}], [{_names('dt', dims)}], [fw0, fw1], [ft0, ft1]),",
+        "        source, company, notes, warnings, answers)",
+    ]
+    exec("\n".join(lines), namespace)
+    function: Unrolled = namespace["unrolled"]
+    return function
+
+
+def _names(prefix: str, count: int) -> str:
+    return ", ".join(f"{prefix}{k}" for k in range(count))
+
+
+def _read(n: int, answer: object, boolean: bool) -> list[str]:
+    """The lines that set s{n}, the score of indicator n, as `read_answers` would."""
+    s = f"s{n}"
+    lines = [
+        f"    raw = v = get(K{n})",
+        "    c = v.__class__",
+        "    if c is dict:",  # {value, note}: keep the note, read the value like any answer
+        '        note = v.get("note")',
+        '        if len(v) == 2 and note.__class__ is str and "value" in v:',
+        "            if note:",
+        f"                notes[K{n}] = note",
+        '            v = v["value"]',
+        "            c = v.__class__",
+    ]
+    if boolean:
+        lines += ["    if c is bool:", f"        {s} = 1.0 if v else 0.0", "    elif c is str:"]
+    elif isinstance(answer, MultiAnswer):
+        # A set of options is a frozenset key: the order they are listed in does not count.
+        lines += [
+            "    if c is list:",
+            "        try:",
+            "            f = frozenset(v)",
+            "        except TypeError:",
+            f"            {s} = M",
+            "        else:",
+            f"            {s} = Q{n}.get(f, M) if len(f) == len(v) else M",
+            "    elif c is str:",
+        ]
+    elif isinstance(answer, NumberAnswer):
+        # Not `bool`: True == 1 as a key, and yes is no number.
+        lines += [
+            "    if c is int or c is float:",
+            f"        {s} = Q{n}.get(v, M)",
+            "    elif c is str:",
+        ]
+    else:
+        lines += ["    if c is str:"]
+    lines += [
+        f"        {s} = Q{n}.get(v, M)",
+        "    elif v is None:",
+        f"        {s} = None",
+        "    else:",
+        f"        {s} = M",
+        f"    if {s} is M:",
+        f"        {s} = R(C, {n}, K{n}, raw, notes, Q{n}, {boolean})",
+    ]
+    return lines
+
+
+def _sums(compiled: CompiledRubric) -> list[str]:
+    """The lines of `_evaluate`'s loop, one block per indicator, in rubric order."""
+    lines = []
+    for k, w in enumerate(compiled.stage_weight):
+        lines.append(f"    kn{k} = un{k} = 0.0")
+        lines.append(f"    tt{k} = {w!r}")
+    for d, w in enumerate(compiled.dimension_weight):
+        lines.append(f"    dw{d} = 0.0")
+        lines.append(f"    dt{d} = {w!r}")
+    traffic, supply = compiled.focus_weight
+    lines.append(f"    fw0 = fw1 = 0.0; ft0 = {traffic!r}; ft1 = {supply!r}")
+    for n, (k, d, w, f) in enumerate(compiled.rows):
+        lines += [
+            f"    if s{n} is None:",
+            f"        un{k} += {w!r}",
+            f"    elif s{n} > 0.0:",
+            f"        x = {w!r} * s{n}",
+            f"        kn{k} += x",
+            f"        dw{d} += x",
+            f"        fw{f} += x",
+            f"    elif s{n} == -1.0:",
+            f"        tt{k} -= {w!r}",
+            f"        dt{d} -= {w!r}",
+            f"        ft{f} -= {w!r}",
+        ]
+    return lines

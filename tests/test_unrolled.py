@@ -1,0 +1,143 @@
+"""The straight-line scorer (`retail_stage.unrolled`) scores exactly as the engine's loop.
+
+`read_answers` + `evaluate` is the specification; `score_answers` takes the unrolled path
+whenever a compiled rubric has one. Both are run on the same answers, good or bad.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retail_stage.engine import (
+    AnswerError,
+    CompiledRubric,
+    Result,
+    compile_rubric,
+    evaluate,
+    read_answers,
+    score_answers,
+)
+from retail_stage.loading import load_rubric
+from retail_stage.unrolled import unrolled_scorer
+from tests.test_laws import ANSWERS, COMPILED, INDICATORS
+
+MINI = compile_rubric(load_rubric(Path(__file__).parent / "data" / "mini-rubric.yaml"))
+
+
+def by_loop(compiled: CompiledRubric, answers: dict[str, Any]) -> Result:
+    """The engine's loop, the specification of every number."""
+    scores, notes = read_answers(compiled, answers)
+    return evaluate(
+        compiled, scores, source="s", company={"name": "c"}, notes=notes, answers=answers
+    )
+
+
+def outcome(score: Any) -> tuple[str, Any]:
+    try:
+        result = score()
+    except AnswerError as exc:
+        return "error", (exc.loc, exc.message)
+    return "result", (result.to_json(), result.scores, dict(result.notes))
+
+
+def assert_same(compiled: CompiledRubric, answers: dict[str, Any]) -> None:
+    assert compiled.unrolled is not None
+    unrolled = outcome(lambda: score_answers(compiled, answers, source="s", company={"name": "c"}))
+    assert unrolled == outcome(lambda: by_loop(compiled, answers))
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANSWERS, st.data())
+def test_good_answers_score_the_same_unrolled(answers: dict[str, Any], data: Any) -> None:
+    # Some answers written with a note, some left out: the shapes a batch meets.
+    keys = data.draw(st.lists(st.sampled_from(sorted(answers)), unique=True))
+    written: dict[str, Any] = {}
+    for key, value in answers.items():
+        if key in keys[: len(keys) // 2]:
+            continue
+        written[key] = {"value": value, "note": "seen"} if key in keys else value
+    assert_same(compile_rubric(COMPILED.rubric), written)
+    assert_same(COMPILED, written)  # with what earlier examples taught its tables
+
+
+ODD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=200),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["yes", "no", "n/a", "unknown", "?", " Yes ", "N/A", "", "none", "basic"]),
+    st.lists(st.sampled_from(["stores", "online_shop", "app", "bogus", 1]), max_size=4),
+    st.lists(st.lists(st.text(max_size=1), max_size=1), max_size=1),
+    st.dictionaries(
+        st.sampled_from(["value", "note", "other"]),
+        st.one_of(st.none(), st.booleans(), st.text(max_size=3), st.integers(0, 3)),
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from([*COMPILED.ids, "not_an_indicator"]), ODD, max_size=12))
+def test_odd_answers_score_or_fail_the_same_unrolled(answers: dict[str, Any]) -> None:
+    # Wrong kinds, numbers that look like yes/no (1 == True as a key), bad notes, unknown
+    # indicators: the same result, or the same first error, as the loop.
+    assert_same(COMPILED, answers)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {
+            ind.id: st.one_of(st.none(), st.booleans(), st.integers(0, 150), ODD)
+            for ind in MINI.rubric.indicators
+        }
+    )
+)
+def test_a_rubric_with_conditions_scores_the_same_unrolled(answers: dict[str, Any]) -> None:
+    assert_same(MINI, answers)
+
+
+class Answers(Mapping[str, Any]):
+    """Answers handed over in Python as some other mapping than a dict."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+@pytest.mark.parametrize("wrap", [MappingProxyType, Answers])
+def test_answers_in_any_mapping_score_as_in_a_dict(wrap: Any) -> None:
+    answers = {
+        ind.id: ind.answer.__class__.__name__ == "BooleanAnswer" or None for ind in INDICATORS
+    }
+    assert score_answers(COMPILED, wrap(answers)) == score_answers(COMPILED, answers)
+    broken = {**answers, "mc_two_complete_channels": 3}
+    with pytest.raises(AnswerError, match="expected yes or no"):
+        score_answers(COMPILED, wrap(broken))
+
+
+def test_a_weight_that_is_no_finite_float_gets_no_unrolled_scorer() -> None:
+    infinite = dataclasses.replace(COMPILED, weight=(math.inf, *COMPILED.weight[1:]))
+    assert unrolled_scorer(infinite) is None
+    assert unrolled_scorer(COMPILED) is not None
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "rubrics").glob("*.yaml")))
+def test_every_bundled_rubric_compiles_unrolled(path: Path) -> None:
+    assert compile_rubric(load_rubric(path)).unrolled is not None
