@@ -950,38 +950,6 @@ def _evaluate(
             total[k] -= w
             dim_w[d] -= w
             focus_w[f] -= w
-    return _finish(
-        compiled,
-        scores,
-        (known, unknown, total, dim_ws, dim_w, focus_ws, focus_w),
-        source,
-        company,
-        notes,
-        warnings,
-        answers,
-    )
-
-
-Sums = tuple[
-    list[float], list[float], list[float], list[float], list[float], list[float], list[float]
-]
-"""Per stage: sum of w*s over answered indicators, of w over unknown ones, of applicable w;
-per dimension: sum of w*s, of applicable w; per focus (traffic, supply): the same two."""
-
-
-def _finish(
-    compiled: CompiledRubric,
-    scores: list[float | None],
-    sums: Sums,
-    source: str,
-    company: Mapping[str, Any] | None,
-    notes: Mapping[str, str] | None,
-    warnings: tuple[str, ...],
-    answers: Mapping[str, Any] | None,
-) -> Result:
-    """The result from each indicator's score and their sums (see `_evaluate`)."""
-    known, unknown, total, dim_ws, dim_w, focus_ws, focus_w = sums
-    k_count = len(known)
     # Gates fail with unknowns as 0 (low) and, below their score, with unknowns as 1 (high):
     # the first stage a failed gate blocks, in each case.
     failed_low: list[int] = []
@@ -1013,6 +981,52 @@ def _finish(
     coverage = (applicable - sum(unknown)) / applicable if applicable > EPSILON else 0.0
     traffic = focus_ws[0] / focus_w[0] if focus_w[0] > EPSILON else 0.0
     supply = focus_ws[1] / focus_w[1] if focus_w[1] > EPSILON else 0.0
+    return _result(
+        compiled,
+        scores,
+        reached,
+        reached_high,
+        attain,
+        failed_low,
+        [
+            part / whole if whole > EPSILON else None
+            for part, whole in zip(dim_ws, dim_w, strict=True)
+        ],
+        index,
+        coverage,
+        traffic,
+        supply,
+        known,
+        total,
+        source,
+        company,
+        notes,
+        warnings,
+        answers,
+    )
+
+
+def _result(
+    compiled: CompiledRubric,
+    scores: list[float | None],
+    reached: int,
+    reached_high: int,
+    attain: list[float],
+    failed_low: list[int],
+    dimension_scores: list[float | None],
+    index: float,
+    coverage: float,
+    traffic: float,
+    supply: float,
+    known: list[float],
+    total: list[float],
+    source: str,
+    company: Mapping[str, Any] | None,
+    notes: Mapping[str, str] | None,
+    warnings: tuple[str, ...],
+    answers: Mapping[str, Any] | None,
+) -> Result:
+    """The result of `_evaluate`'s figures (and of `retail_stage.unrolled`'s, the same)."""
     two = supply >= compiled.label_threshold - EPSILON and reached >= compiled.min_label_stage
     ladder = compiled.ladder
     return Result(
@@ -1030,10 +1044,7 @@ def _finish(
         compiled,
         attain,  # attainment
         tuple(failed_low) if failed_low else (),  # gates_failed
-        [  # dimension_scores
-            part / whole if whole > EPSILON else None
-            for part, whole in zip(dim_ws, dim_w, strict=True)
-        ],
+        dimension_scores,
         round(traffic, 4),  # focus_traffic
         round(supply, 4),  # focus_supply
         _next_steps(compiled, scores, reached, known, total, failed_low),

@@ -4,9 +4,10 @@
 over the indicators and look each one's stage, dimension and weight up in tables. For a batch
 that cost is most of the engine's time, so `compile_rubric` also writes, once per rubric, one
 function with a block of code per indicator: its weight is a literal, its stage, dimension and
-focus sums are local variables, and nothing is looked up twice. The function then hands the
-same scores and sums, added in the same order, to `engine._finish`, so every number is the
-same float as the loop's; a law test holds the two paths equal on generated answers.
+focus sums are local variables, and nothing is looked up twice; the gates, stages and
+dimensions after the loop are unrolled the same way. It adds the same terms in the same order
+as `_evaluate`, so every figure is the same float, and hands them to `engine._result`, which
+builds the result for both; a law test holds the two paths equal on generated answers.
 
 Whatever is unusual goes back to the loop: an unknown indicator, an answer that does not
 fit (so the error named is the first in the profile, as the loop finds it), answers that are
@@ -40,7 +41,8 @@ def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
     from retail_stage import engine
 
     numbers = [*compiled.weight, *compiled.stage_weight, *compiled.dimension_weight]
-    numbers += [*compiled.focus_weight, *(above for _, _, above, _ in compiled.conditionals)]
+    numbers += [*compiled.focus_weight, *compiled.bars, *(need for _, _, need in compiled.gates)]
+    numbers += [above for _, _, above, _ in compiled.conditionals]
     if not all(x.__class__ is float and math.isfinite(x) for x in numbers):
         return None  # a literal must read back as the same float
     namespace: dict[str, Any] = {
@@ -48,7 +50,7 @@ def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
         "C": compiled,
         "M": engine._MISSING,
         "R": engine._read_one,
-        "FINISH": engine._finish,
+        "RESULT": engine._result,
     }
     lines = [
         "def unrolled(answers, source, company, warnings):",
@@ -67,15 +69,8 @@ def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
             f"        s{n} = {fallback!r}",
         ]
     lines += _sums(compiled)
-    count = len(compiled.ids)
-    stages, dims = len(compiled.stage_weight), len(compiled.dimension_weight)
-    lines += [
-        f"    scores = [{', '.join(f's{n}' for n in range(count))}]",
-        "    return FINISH(C, scores, (",
-        f"        [{_names('kn', stages)}], [{_names('un', stages)}], [{_names('tt', stages)}],",
-        f"        [{_names('dw', dims)}], [{_names('dt', dims)}], [fw0, fw1], [ft0, ft1]),",
-        "        source, company, notes, warnings, answers)",
-    ]
+    lines.append(f"    scores = [{_names('s', len(compiled.ids))}]")
+    lines += _figures(compiled)
     exec("\n".join(lines), namespace)
     function: Unrolled = namespace["unrolled"]
     return function
@@ -136,6 +131,8 @@ def _read(n: int, answer: object, boolean: bool) -> list[str]:
 
 def _sums(compiled: CompiledRubric) -> list[str]:
     """The lines of `_evaluate`'s loop, one block per indicator, in rubric order."""
+    from retail_stage.engine import NOT_APPLICABLE
+
     lines = []
     for k, w in enumerate(compiled.stage_weight):
         lines.append(f"    kn{k} = un{k} = 0.0")
@@ -154,9 +151,64 @@ def _sums(compiled: CompiledRubric) -> list[str]:
             f"        kn{k} += x",
             f"        dw{d} += x",
             f"        fw{f} += x",
-            f"    elif s{n} == -1.0:",
+            f"    elif s{n} == {NOT_APPLICABLE!r}:",
             f"        tt{k} -= {w!r}",
             f"        dt{d} -= {w!r}",
             f"        ft{f} -= {w!r}",
         ]
+    return lines
+
+
+def _figures(compiled: CompiledRubric) -> list[str]:
+    """The lines of `_evaluate` after its loop: gates, attainment, index, coverage, focus."""
+    from retail_stage.engine import EPSILON, INDEX_CAP
+
+    stages = len(compiled.stage_weight)
+    lines = ["    failed = []", f"    low = high = {stages}"]
+    for n, k, need in compiled.gates:
+        lines += [
+            f"    if s{n} is None or s{n} < {need - EPSILON!r}:",
+            f"        failed.append({n})",
+            f"        if {k} < low:",
+            f"            low = {k}",
+            f"        if s{n} is not None and {k} < high:",
+            f"            high = {k}",
+        ]
+    lines += ["    reached, reached_high = low, high"]
+    for k, bar in enumerate(compiled.bars):
+        lines += [
+            f"    if tt{k} > {EPSILON!r}:",
+            f"        a{k} = kn{k} / tt{k}",
+            f"        h = (kn{k} + un{k}) / tt{k}",
+            "    else:",
+            f"        a{k} = h = 0.0",
+            f"    if {k} < reached and a{k} < {bar!r}:",
+            f"        reached = {k}",
+            f"    if {k} < reached_high and h < {bar!r}:",
+            f"        reached_high = {k}",
+        ]
+    dimensions = ", ".join(
+        f"dw{d} / dt{d} if dt{d} > {EPSILON!r} else None"
+        for d in range(len(compiled.dimension_weight))
+    )
+    lines += [
+        f"    attain = [{_names('a', stages)}]",
+        f"    if reached == {stages}:",
+        f"        index = {float(stages)!r}",
+        "    else:",
+        f"        index = reached + min(attain[reached], {INDEX_CAP!r})",
+        "    applicable = ft0 + ft1",
+        f"    if applicable > {EPSILON!r}:",
+        f"        coverage = (applicable - sum(({_names('un', stages)},))) / applicable",
+        "    else:",
+        "        coverage = 0.0",
+        f"    traffic = fw0 / ft0 if ft0 > {EPSILON!r} else 0.0",
+        f"    supply = fw1 / ft1 if ft1 > {EPSILON!r} else 0.0",
+        "    return RESULT(",
+        "        C, scores, reached, reached_high, attain, failed,",
+        f"        [{dimensions}],",
+        "        index, coverage, traffic, supply,",
+        f"        [{_names('kn', stages)}], [{_names('tt', stages)}],",
+        "        source, company, notes, warnings, answers)",
+    ]
     return lines
