@@ -140,15 +140,28 @@ class NextSteps:
         compiled = self._compiled
         if compiled is None:
             return '{"stage": null, "smallest_set": [], "indicators": []}'
-        heads, number = compiled.json_parts.step_heads, _NUMBER
+        parts, number = compiled.json_parts, _NUMBER
+        heads, remembered, totals = parts.step_heads, parts.step_items, parts.step_totals
         scores, failed, weight_sum = self._scores, self._failed, self._weight_sum
         # The gain is -loss / weight_sum, the same float `indicators` computes; a score in
-        # the ranking is never n/a, and number[None] is null.
-        items = [
-            f'{heads[n]}{number[scores[n]]}, "gain": {number[-loss / weight_sum]}, '
-            f'"failed_gate": {"true" if n in failed else "false"}}}'
-            for loss, n in self._ranking
-        ]
+        # the ranking is never n/a, and number[None] is null. The loss follows from the
+        # score, so with no n/a answer in the stage (weight_sum its total) and no failed
+        # gate, an item's text follows from its score alone: it is made once.
+        items = []
+        for loss, n in self._ranking:
+            if weight_sum == totals[n] and n not in failed:
+                known = remembered[n]
+                score = scores[n]
+                text = known.get(score)
+                if text is None:
+                    text = f'{heads[n]}{number[score]}, "gain": {number[-loss / weight_sum]}, '
+                    text += '"failed_gate": false}'
+                    if len(known) < _REMEMBER_LIMIT:
+                        known[score] = text
+            else:
+                text = f'{heads[n]}{number[scores[n]]}, "gain": {number[-loss / weight_sum]}, '
+                text += f'"failed_gate": {"true" if n in failed else "false"}}}'
+            items.append(text)
         quoted = compiled.json_parts.quoted_ids
         smallest = ", ".join(quoted[n] for _, n in self._ranking[: self._chosen])
         return (
@@ -348,15 +361,14 @@ class Result:
         """
         compiled = self._compiled
         parts, number = compiled.json_parts, _NUMBER
-        ids, stage_of = compiled.ids, compiled.stage_of
         gates_failed = self._gates_failed
+        tails = parts.gate_tails.get(gates_failed)  # a batch sees a few sets of failed gates
+        if tails is None:
+            tails = _gate_tails(compiled, gates_failed)
         stages = []
-        for k, (head, bar) in enumerate(zip(parts.stages, compiled.bars, strict=True)):
+        for k, (head, bar, tail) in enumerate(zip(parts.stages, compiled.bars, tails, strict=True)):
             attain = self._attainment[k]
-            failed = [ids[n] for n in gates_failed if stage_of[n] == k] if gates_failed else ()
-            if failed:
-                tail = f'{parts.after_attainment[k]}false, "failed_gates": {_json_list(failed)}}}'
-            else:
+            if tail is None:  # no gate of this stage failed: met or not by its attainment
                 tail = parts.met_tails[k] if attain >= bar else parts.unmet_tails[k]
             stages.append(f"{head}{number[attain]}{tail}")
         dimensions = ", ".join(
@@ -379,11 +391,24 @@ class Result:
             f'"coverage": {self.coverage!r}, "stage_range": {{"low": {encode_basestring(low)}, '
             f'"high": {encode_basestring(high)}, "certain": {certain}}}, '
             f'"stages": [{", ".join(stages)}], "dimensions": {{{dimensions}}}, '
-            f'"focus": {{"traffic": {self.focus_traffic!r}, "supply": {self.focus_supply!r}}}, '
+            f'"focus": {{"traffic": {self.focus_traffic!r}, '
+            f'"supply": {self.focus_supply!r}}}, '
         )
         steps = self.next_steps.to_json()
         warnings = _json_list(self.warnings) if self.warnings else "[]"
         return f'{text}"next_steps": {steps}, "warnings": {warnings}}}'
+
+
+def _gate_tails(compiled: CompiledRubric, gates_failed: tuple[int, ...]) -> tuple[str | None, ...]:
+    """Per stage, the end of its JSON object when some of its gates failed (these), else None."""
+    parts, ids, stage_of = compiled.json_parts, compiled.ids, compiled.stage_of
+    tails = []
+    for k, after in enumerate(parts.after_attainment):
+        failed = [ids[n] for n in gates_failed if stage_of[n] == k]
+        tails.append(f'{after}false, "failed_gates": {_json_list(failed)}}}' if failed else None)
+    if len(parts.gate_tails) < _REMEMBER_LIMIT:
+        parts.gate_tails[gates_failed] = tuple(tails)
+    return tuple(tails)
 
 
 def _text_object(mapping: Mapping[str, Any]) -> str:
@@ -591,9 +616,17 @@ class JsonParts(NamedTuple):
     """`{"id": INDICATOR, "dimension": DIMENSION, "score": ` of each indicator."""
     quoted_ids: tuple[str, ...]
     """Each indicator id as a JSON string."""
+    step_items: tuple[dict[float | None, str], ...]
+    """Per indicator, its whole next-step item by score, once made (see NextSteps.to_json)."""
+    step_totals: tuple[float, ...]
+    """Per indicator, the total weight of its stage."""
+    gate_tails: dict[tuple[int, ...], tuple[str | None, ...]]
+    """Per set of failed gates, once seen, the end of each stage's object (`_gate_tails`)."""
 
 
-def _json_parts(rubric: Rubric, dimension_of: tuple[int, ...]) -> JsonParts:
+def _json_parts(
+    rubric: Rubric, dimension_of: tuple[int, ...], stage_totals: tuple[float, ...]
+) -> JsonParts:
     dimensions = [_dumps(d.id) for d in rubric.dimensions]
     quoted = tuple(_dumps(ind.id) for ind in rubric.indicators)
     after = tuple(f', "threshold": {_dumps(s.threshold)}, "met": ' for s in rubric.stages)
@@ -609,6 +642,9 @@ def _json_parts(rubric: Rubric, dimension_of: tuple[int, ...]) -> JsonParts:
             for q, d in zip(quoted, dimension_of, strict=True)
         ),
         quoted_ids=quoted,
+        step_items=tuple({} for _ in quoted),
+        step_totals=stage_totals,
+        gate_tails={(): (None,) * len(rubric.stages)},
     )
 
 
@@ -696,6 +732,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     stage_of = tuple(stage_pos[ind.stage] for ind in inds)
     dimension_of = tuple(dim_pos[ind.dimension] for ind in inds)
     weight = tuple(float(ind.weight) for ind in inds)
+    stage_weight = _totals(stage_of, weight, len(rubric.stages))
     supply = tuple(ind.focus == "supply" for ind in inds)
     gate = tuple(ind.gate_score if ind.required else None for ind in inds)
     quick = tuple(_quick_table(ind) for ind in inds)
@@ -724,7 +761,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             for k, d, w, f in zip(stage_of, dimension_of, weight, supply, strict=True)
         ),
         gates=tuple((n, stage_of[n], g) for n, g in enumerate(gate) if g is not None),
-        stage_weight=_totals(stage_of, weight, len(rubric.stages)),
+        stage_weight=stage_weight,
         dimension_weight=_totals(dimension_of, weight, len(rubric.dimensions)),
         focus_weight=(
             sum(w for w, f in zip(weight, supply, strict=True) if not f),
@@ -749,7 +786,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             (rubric.baseline.id, rubric.baseline.name),
             *((s.id, s.name) for s in rubric.stages),
         ),
-        json_parts=_json_parts(rubric, dimension_of),
+        json_parts=_json_parts(rubric, dimension_of, tuple(stage_weight[k] for k in stage_of)),
     )
     # The straight-line scorer refers to the compiled rubric, so it is set once that exists.
     object.__setattr__(compiled, "unrolled", unrolled_scorer(compiled))
