@@ -163,9 +163,10 @@ class NextSteps:
                 text += f'"failed_gate": {"true" if n in failed else "false"}}}'
             items.append(text)
         quoted = compiled.json_parts.quoted_ids
-        smallest = ", ".join(quoted[n] for _, n in self._ranking[: self._chosen])
+        smallest = ", ".join([quoted[n] for _, n in self._ranking[: self._chosen]])
+        stage = "null" if self.stage is None else encode_basestring(self.stage)
         return (
-            f'{{"stage": {_dumps(self.stage)}, "smallest_set": [{smallest}], '
+            f'{{"stage": {stage}, "smallest_set": [{smallest}], '
             f'"indicators": [{", ".join(items)}]}}'
         )
 
