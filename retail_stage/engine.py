@@ -1034,8 +1034,7 @@ def _evaluate(
         coverage,
         traffic,
         supply,
-        known,
-        total,
+        _next_steps(compiled, scores, reached, known, total, failed_low),
         source,
         company,
         notes,
@@ -1056,8 +1055,7 @@ def _result(
     coverage: float,
     traffic: float,
     supply: float,
-    known: list[float],
-    total: list[float],
+    next_steps: NextSteps,
     source: str,
     company: Mapping[str, Any] | None,
     notes: Mapping[str, str] | None,
@@ -1085,7 +1083,7 @@ def _result(
         dimension_scores,
         round(traffic, 4),  # focus_traffic
         round(supply, 4),  # focus_supply
-        _next_steps(compiled, scores, reached, known, total, failed_low),
+        next_steps,
         scores,
         notes if notes is not None else _NOTHING,
         warnings,
@@ -1126,10 +1124,24 @@ def _next_steps(
         else:
             continue
         (blocked if failed_gates and n in failed_gates else ranking).append((loss, n))
+    return _ranked(compiled, k, blocked, ranking, known[k], weight_sum, scores)
+
+
+def _ranked(
+    compiled: CompiledRubric,
+    k: int,
+    blocked: list[tuple[float, int]],
+    ranking: list[tuple[float, int]],
+    known: float,
+    weight_sum: float,
+    scores: list[float | None],
+) -> NextSteps:
+    """The next steps to stage k from its candidates in rubric order, (loss, position) each:
+    `blocked` the failed gates, `ranking` the others (see `_next_steps`)."""
     ranking.sort(key=_LOSS)
     # The smallest set: every failed gate, then the largest gains until the threshold is met;
     # it is a prefix of the ranking.
-    missing = thresholds[k] * weight_sum - known[k] - EPSILON
+    missing = compiled.thresholds[k] * weight_sum - known - EPSILON
     gained = 0.0
     for loss, _n in blocked:
         gained -= loss

@@ -1,18 +1,19 @@
 """A rubric compiled to straight-line Python: the fast path of `engine.score_answers`.
 
-`engine._evaluate` and `engine.read_answers` define how answers are read and summed; they loop
+`engine.read_answers` and `engine._evaluate` define how answers are read and summed; they loop
 over the indicators and look each one's stage, dimension and weight up in tables. For a batch
 that cost is most of the engine's time, so `compile_rubric` also writes, once per rubric, one
 function with a block of code per indicator: its weight is a literal, its stage, dimension and
-focus sums are local variables, and nothing is looked up twice; the gates, stages and
-dimensions after the loop are unrolled the same way. It adds the same terms in the same order
-as `_evaluate`, so every figure is the same float, and hands them to `engine._result`, which
-builds the result for both; a law test holds the two paths equal on generated answers.
+focus sums are local variables, and nothing is looked up twice. The gates, the stages, the
+dimensions and the candidates for the next steps are unrolled the same way. The function adds
+the same terms in the same order as `_evaluate`, so every figure is the same float, and hands
+them to `engine._ranked` and `engine._result`, which finish the result for both paths; a law
+test holds the two paths equal on generated answers, good and bad.
 
 Whatever is unusual goes back to the loop: an unknown indicator, an answer that does not
 fit (so the error named is the first in the profile, as the loop finds it), answers that are
-not a plain dict. Answers written with a note, and answers not seen before, are read by
-`engine._read_one`, as the loop reads them.
+not a plain dict. Answers not seen before are read by `engine._read_one`, as the loop reads
+them.
 
 Safety: the generated source holds only names made here, indices and float literals, never
 text from the rubric; ids, tables and every other value reach the code as objects in its
@@ -42,7 +43,7 @@ def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
 
     numbers = [*compiled.weight, *compiled.stage_weight, *compiled.dimension_weight]
     numbers += [*compiled.focus_weight, *compiled.bars, *(need for _, _, need in compiled.gates)]
-    numbers += [above for _, _, above, _ in compiled.conditionals]
+    numbers += [above for _, _, above, _ in compiled.conditionals] + list(compiled.best)
     if not all(x.__class__ is float and math.isfinite(x) for x in numbers):
         return None  # a literal must read back as the same float
     namespace: dict[str, Any] = {
@@ -51,6 +52,8 @@ def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
         "M": engine._MISSING,
         "R": engine._read_one,
         "RESULT": engine._result,
+        "RANKED": engine._ranked,
+        "TOP": engine._TOP,
     }
     lines = [
         "def unrolled(answers, source, company, warnings):",
@@ -204,11 +207,37 @@ def _figures(compiled: CompiledRubric) -> list[str]:
         "        coverage = 0.0",
         f"    traffic = fw0 / ft0 if ft0 > {EPSILON!r} else 0.0",
         f"    supply = fw1 / ft1 if ft1 > {EPSILON!r} else 0.0",
+    ]
+    lines += _next_steps(compiled)
+    lines += [
         "    return RESULT(",
         "        C, scores, reached, reached_high, attain, failed,",
         f"        [{dimensions}],",
-        "        index, coverage, traffic, supply,",
-        f"        [{_names('kn', stages)}], [{_names('tt', stages)}],",
+        "        index, coverage, traffic, supply, steps,",
         "        source, company, notes, warnings, answers)",
     ]
+    return lines
+
+
+def _next_steps(compiled: CompiledRubric) -> list[str]:
+    """The lines of `engine._next_steps`: the candidates of the stage to reach, one block each."""
+    from retail_stage.engine import NOT_APPLICABLE
+
+    gates = {n for n, _, _ in compiled.gates}
+    lines = []
+    for k, rows in enumerate(compiled.step_rows):
+        lines += [
+            f"    {'if' if k == 0 else 'elif'} reached == {k}:",
+            "        blocked, ranking = [], []",
+        ]
+        for n, w, best, below_best in rows:
+            into = f"(blocked if {n} in failed else ranking)" if n in gates else "ranking"
+            lines += [
+                f"        if s{n} is None:",
+                f"            {into}.append(({-w * best!r}, {n}))",
+                f"        elif s{n} < {below_best!r} and s{n} != {NOT_APPLICABLE!r}:",
+                f"            {into}.append(({-w!r} * ({best!r} - s{n}), {n}))",
+            ]
+        lines.append(f"        steps = RANKED(C, {k}, blocked, ranking, kn{k}, tt{k}, scores)")
+    lines += ["    else:", "        steps = TOP"]
     return lines
