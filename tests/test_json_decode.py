@@ -274,12 +274,14 @@ def test_a_batch_names_bad_jsonl_lines_as_before(mini: CompiledRubric, tmp_path:
     path.write_text(
         '{"company": {"name": "Co"}, "answers": {"a": true}}\n'
         '{"company": {"name": "Co"}, "company": {"name": "Co"}}\n'
-        '{"company": {"name": "C:o"}, "answers": {"a": NaN}}\n',
+        '{"company": {"name": "C:o"}, "answers": {"a": NaN}}\n'
+        '{"company": {"name": "Co"}, "answers": {"d": 1e400}}\n',
         encoding="utf-8",
     )
     results = list(score_paths(mini, [str(path)]))
     assert [r.message for r in results if isinstance(r, Failure)] == [
         f"{path}:2:29: error: duplicate key 'company'",
         f"{path}:3:1: error: invalid JSON: NaN is not a number JSON allows",
+        f"{path}:4:46: error: expected a finite number for 'd', got inf",
     ]
-    assert len(results) == 3
+    assert len(results) == 4
