@@ -1,0 +1,287 @@
+"""The fast JSONL line decoder: the same values and the same error lines as `load_json`."""
+
+from __future__ import annotations
+
+import json
+import random
+import struct
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retail_stage import sources
+from retail_stage.batch import score_paths
+from retail_stage.engine import CompiledRubric
+from retail_stage.loading import Failure
+from retail_stage.sources import SourceError, load_json, load_json_line
+
+PROFILE_LINE = json.dumps(
+    {
+        "rubric": {"id": "retail-stages", "version": "1.0"},
+        "company": {"name": "Store 000001", "id": "s-1", "assessed_on": "2026-03-04"},
+        "answers": {
+            "mc_channel_types": ["stores", "online"],
+            "om_fulfilment_options": {"value": ["click-and-collect"], "note": "seen on site"},
+            "sr_smart_stores": 65,
+            "sr_data_platform": "none",
+            "mc_channel_staff": True,
+            "om_customer_identity": None,
+            "sr_cost_efficiency": 0.25,
+        },
+    },
+    ensure_ascii=False,
+)
+
+
+def canonical(value: Any) -> Any:
+    """A value with every type spelt out and floats as their bits (-0.0 and inf included)."""
+    if isinstance(value, dict):
+        return ("dict", [(key, canonical(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [canonical(item) for item in value])
+    if isinstance(value, float):
+        return ("float", struct.pack("<d", value).hex())
+    return (type(value).__name__, value)
+
+
+def outcome(decode: Any, text: str) -> tuple[str, Any]:
+    try:
+        return "value", canonical(decode(text, "p.jsonl", 6))
+    except SourceError as exc:
+        return "error", str(exc)
+
+
+def same_as_load_json(text: str) -> tuple[str, Any]:
+    expected = outcome(load_json, text)
+    assert outcome(load_json_line, text) == expected
+    return expected
+
+
+@pytest.fixture
+def exact_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lines that `load_json_line` handed to the exact decoder."""
+    calls: list[str] = []
+
+    def counting(text: str, path: str, line_offset: int = 0) -> Any:
+        calls.append(text)
+        return load_json(text, path, line_offset)
+
+    monkeypatch.setattr(sources, "load_json", counting)
+    return calls
+
+
+def test_a_profile_line_takes_the_fast_path(exact_calls: list[str]) -> None:
+    assert load_json_line(PROFILE_LINE, "p.jsonl") == json.loads(PROFILE_LINE)
+    assert exact_calls == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',  # a duplicate jiter would collapse
+        '{"a": {"b": {"c": 1, "c": 2}}}',  # at the deepest level counted
+        '{"a": {"b": {"c": {"d": 1, "d": 2}}}}',  # deeper than counted
+        '{"a": [{"b": 1, "b": 2}]}',  # in a list, not counted
+        '{"a": "x:y"}',  # no duplicate, but a ':' inside a string
+        '{"a": {"b": {"c": {"d": 1}}}}',  # no duplicate, but keys deeper than counted
+        '{"a": "\\ud800"}',  # a lone surrogate: jiter refuses, json keeps it
+        '{"a": NaN}',
+        "{" * 300 + "}" * 300,  # over jiter's 200 levels
+        '{"a": 1} x',
+        ' {"a": 1}',  # not starting with '{': never tried
+        '["a", 1]',
+        "",
+    ],
+)
+def test_the_exact_decoder_decides_what_the_fast_one_cannot_prove(
+    exact_calls: list[str], text: str
+) -> None:
+    fast = outcome(load_json_line, text)
+    assert exact_calls == [text]
+    assert fast == outcome(load_json, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1, "a": 2}', "p.jsonl:7:10: error: duplicate key 'a'"),
+        ('{"a": {"b": {"c": {"d": 1, "d": 2}}}}', "p.jsonl:7:28: error: duplicate key 'd'"),
+        ('{"a": [{"b": 1, "b": 2}]}', "p.jsonl:7:17: error: duplicate key 'b'"),
+        ('{"a": NaN}', "p.jsonl:7:1: error: invalid JSON: NaN is not a number JSON allows"),
+        (
+            '{"a": Infinity}',
+            "p.jsonl:7:1: error: invalid JSON: Infinity is not a number JSON allows",
+        ),
+        (
+            '{"a": [-Infinity]}',
+            "p.jsonl:7:1: error: invalid JSON: -Infinity is not a number JSON allows",
+        ),
+        ('{"a": "x\ty"}', "p.jsonl:7:9: error: invalid JSON: Invalid control character at"),
+        ('{"a": "x\x00"}', "p.jsonl:7:9: error: invalid JSON: Invalid control character at"),
+        ('{"a": "\\x"}', "p.jsonl:7:8: error: invalid JSON: Invalid \\escape"),
+        ('{"a": "\\u12"}', "p.jsonl:7:9: error: invalid JSON: Invalid \\uXXXX escape"),
+        ('\ufeff{"a": 1}', "p.jsonl:7:1: error: invalid JSON: Expecting value"),
+        ('{"a": 1} x', "p.jsonl:7:10: error: invalid JSON: Extra data"),
+        ('{"a": 1}{}', "p.jsonl:7:9: error: invalid JSON: Extra data"),
+        ('{"a": 1}\x0c', "p.jsonl:7:9: error: invalid JSON: Extra data"),
+        ('{"a": 01}', "p.jsonl:7:8: error: invalid JSON: Expecting ',' delimiter"),
+        (
+            '{"a": 1,}',
+            "p.jsonl:7:9: error: invalid JSON: Expecting property name enclosed in double quotes",
+        ),
+        ("", "p.jsonl:7:1: error: invalid JSON: Expecting value"),
+        ('{"a":' + "[" * 5000 + "]" * 5000 + "}", "p.jsonl: error: document is nested too deeply"),
+        (
+            '{"a": ' + "9" * 4301 + "}",
+            "p.jsonl:7:1: error: invalid JSON: Exceeds the limit (4300 digits) for integer string "
+            "conversion: value has 4301 digits; use sys.set_int_max_str_digits() to increase "
+            "the limit",
+        ),
+    ],
+)
+def test_refused_lines_get_todays_error_line(text: str, expected: str) -> None:
+    assert same_as_load_json(text) == ("error", expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1e400, "b": -1e400}', {"a": float("inf"), "b": float("-inf")}),
+        ('{"a": 1e-400}', {"a": 0.0}),
+        ('{"a": -0, "b": -0.0}', {"a": 0, "b": -0.0}),
+        ('{"a": 1E+5, "b": 10}', {"a": 100000.0, "b": 10}),
+        ('{"a": ' + "9" * 4300 + "}", {"a": int("9" * 4300)}),
+        ('{"a": "\\ud800", "b": "\\udc00\\ud800"}', {"a": "\ud800", "b": "\udc00\ud800"}),
+        ('{"a": "\\ud83d\\ude00\\u00e9\\u0000\\/\\"\\n"}', {"a": '😀é\x00/"\n'}),
+        ('{"a": "x\x7fy\u2028"}', {"a": "x\x7fy\u2028"}),
+        ('{"a": 1}  \t\r ', {"a": 1}),
+        ('{"a": "k:v", "b": {"c": {"d": {"e": []}}}}', {"a": "k:v", "b": {"c": {"d": {"e": []}}}}),
+        ('{"a":' + "[" * 199 + "]" * 199 + "}", {"a": json.loads("[" * 199 + "]" * 199)}),
+        ('{"a":' + "[" * 250 + "]" * 250 + "}", {"a": json.loads("[" * 250 + "]" * 250)}),
+        ("  [1, 2] ", [1, 2]),
+    ],
+)
+def test_accepted_lines_decode_to_todays_value(text: str, expected: Any) -> None:
+    assert same_as_load_json(text) == ("value", canonical(expected))
+
+
+def test_a_lowered_int_digit_limit_is_kept(exact_calls: list[str]) -> None:
+    text = '{"a": ' + "9" * 1000 + "}"
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)
+    try:
+        assert outcome(load_json_line, text) == (
+            "error",
+            "p.jsonl:7:1: error: invalid JSON: Exceeds the limit (640 digits) for integer string "
+            "conversion: value has 1000 digits; use sys.set_int_max_str_digits() to increase "
+            "the limit",
+        )
+        assert exact_calls == [text]
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
+def float_texts(rng: random.Random) -> Iterator[str]:
+    """Floats as programs write them, and as people and other languages do."""
+    for _ in range(6000):
+        bits = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
+        if bits == bits and abs(bits) != float("inf"):
+            yield repr(bits)
+        whole = str(rng.randint(0, 10 ** rng.randint(0, 25)))
+        fraction = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 30)))
+        sign = rng.choice(["", "-"])
+        exponent = rng.choice(["", f"e{rng.randint(-340, 320)}", f"E+{rng.randint(0, 400)}"])
+        yield f"{sign}{whole}.{fraction}{exponent}"
+        yield f"{sign}{whole}{rng.choice(['e', 'E'])}{rng.choice(['', '-', '+'])}{rng.randint(0, 330)}"
+
+
+def test_floats_decode_to_the_same_bits(exact_calls: list[str]) -> None:
+    texts = list(float_texts(random.Random(7)))
+    line = "{" + ", ".join(f'"f{index}": {text}' for index, text in enumerate(texts)) + "}"
+    fast = outcome(load_json_line, line)
+    assert exact_calls == []  # decoded by jiter, compared with json below
+    assert fast == outcome(load_json, line)
+    assert fast[0] == "value"
+
+
+def rarely(usual: st.SearchStrategy[str], odd: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """`odd` one time in 30: enough to meet every corner, few enough that most texts decode."""
+    # Not 0 or 29: hypothesis favours the ends of a range.
+    return st.integers(0, 29).flatmap(lambda n: odd if n == 13 else usual)
+
+
+_KEYS = rarely(
+    st.sampled_from(['"a"', '"b"', '"c"', '"é"', '""', '"a:b"'])
+    | st.text(max_size=4).map(json.dumps),
+    st.sampled_from(['"\\u0061"', '"\\ud800"', "a", "'a'", "1"]),
+)
+_STRINGS = rarely(
+    st.text(max_size=8).map(lambda text: json.dumps(text, ensure_ascii=False))
+    | st.sampled_from(['"x: y"', '"\\u00e9"']),
+    st.sampled_from(['":"', '"\\n\\t\\/"', '"\\ud800"', '"\\ud83d\\ude00"', '"\\q"', '"x\ty"']),
+)
+_NUMBERS = rarely(
+    st.integers().map(str) | st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["-0", "-0.0", "1e400", "-1e400", "2E-3", "01", "1.", "NaN", "Infinity"])
+    | st.sampled_from(["-Infinity", "9" * 40, "4.9e-324", "1.7976931348623159e308", "+1"]),
+)
+_SPACE = rarely(st.sampled_from(["", "", "", " ", "\t", "\n", "\r"]), st.just("\x0c"))
+
+
+@st.composite
+def json_texts(draw: st.DrawFn, depth: int = 0) -> str:
+    """A JSON-ish text: mostly valid, with duplicate keys, ':' in strings and odd corners."""
+    kinds = ["object"] * 3 + ["list", "string", "number", "literal"]
+    kind = draw(st.sampled_from(kinds[:1] if depth == 0 else kinds))
+    if depth >= 4 and kind in ("object", "list"):
+        kind = "number"
+    if kind == "object":
+        members = [
+            draw(_SPACE)
+            + draw(_KEYS)
+            + draw(_SPACE)
+            + ":"
+            + draw(_SPACE)
+            + draw(json_texts(depth + 1))
+            for _ in range(draw(st.integers(0, 4)))
+        ]
+        return "{" + draw(_SPACE) + ",".join(members) + draw(_SPACE) + "}"
+    if kind == "list":
+        items = [draw(json_texts(depth + 1)) for _ in range(draw(st.integers(0, 3)))]
+        return "[" + ", ".join(items) + "]"
+    if kind == "string":
+        return draw(_STRINGS)
+    if kind == "number":
+        return draw(_NUMBERS)
+    return draw(rarely(st.sampled_from(["true", "false", "null"]), st.just("tru")))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    json_texts(), rarely(st.sampled_from(["", " ", "\r"]), st.sampled_from(["x", "{}", "\ufeff"]))
+)
+def test_the_fast_decoder_agrees_with_load_json(text: str, tail: str) -> None:
+    same_as_load_json(text + tail)
+
+
+def test_a_batch_names_bad_jsonl_lines_as_before(mini: CompiledRubric, tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text(
+        '{"company": {"name": "Co"}, "answers": {"a": true}}\n'
+        '{"company": {"name": "Co"}, "company": {"name": "Co"}}\n'
+        '{"company": {"name": "C:o"}, "answers": {"a": NaN}}\n'
+        '{"company": {"name": "Co"}, "answers": {"d": 1e400}}\n',
+        encoding="utf-8",
+    )
+    results = list(score_paths(mini, [str(path)]))
+    assert [r.message for r in results if isinstance(r, Failure)] == [
+        f"{path}:2:29: error: duplicate key 'company'",
+        f"{path}:3:1: error: invalid JSON: NaN is not a number JSON allows",
+        f"{path}:4:46: error: expected a finite number for 'd', got inf",
+    ]
+    assert len(results) == 4
