@@ -7,6 +7,7 @@ input order, so one broken profile among thousands costs one error line.
 from __future__ import annotations
 
 import contextlib
+import gc
 import glob
 import io
 import os
@@ -354,7 +355,38 @@ class Scorer:
 
     def run_block(self, task: list[_Unit]) -> Block:
         """The outcomes of a task packed as one Block."""
+        job, unit = self.job, task[0] if len(task) == 1 else None
+        if isinstance(unit, _Chunk) and job.render and job.report_format is None:
+            return self._chunk_block(unit)
         return pack(self.run_task(task), summary=not self.job.render)
+
+    def _chunk_block(self, chunk: _Chunk) -> Block:
+        """`pack(self.lines(chunk))`, made without an Outcome a line while the lines score
+        cleanly: most blocks of a large batch only need their texts and their counts."""
+        compiled, render = self.compiled, self.formatter.render
+        texts: list[str] = []
+        marks: list[tuple[str, str, float]] = []
+        documents = chunk_documents(chunk, self.job.max_bytes)
+        for document in documents:
+            record = _score(compiled, document)
+            if isinstance(record, Failure) or record.warnings:
+                break
+            texts.append(render(record))
+            marks.append((record.stage, record.label, record.index))
+        else:
+            stages: dict[tuple[str, str], int] = {}
+            for stage, label, _ in marks:
+                stages[stage, label] = stages.get((stage, label), 0) + 1
+            size = chunk.size if texts else 0
+            return Block("".join(texts), [len(text) for text in texts], size, stages, None)
+        # A failure or a warning: from here every outcome goes with its details.
+        outcomes = [
+            Outcome(text, None, (), Tally(stage, label, index, ()), 0)
+            for text, (stage, label, index) in zip(texts, marks, strict=True)
+        ]
+        outcomes.append(self.outcome(record))
+        outcomes += [self.outcome(_score(compiled, d)) for d in documents[len(outcomes) :]]
+        return pack(_sized(outcomes, chunk.size))
 
 
 class Block(NamedTuple):
@@ -705,6 +737,9 @@ def serve(job: Job, inbox: Connection, outbox: Connection) -> None:
     import threading
 
     scorer = Scorer(job)
+    # Everything made so far (modules, the compiled rubric) lives as long as the worker: the
+    # collector need not look at it again, nor run every few hundred objects of a profile.
+    _lean_collector().__enter__()
     tasks: queue.SimpleQueue[list[_Unit] | None] = queue.SimpleQueue()
 
     def receive() -> None:
@@ -846,10 +881,34 @@ def run_batch(
     workers, tasks = plan_workers(_tasks(_units(arguments, input_format, job.max_bytes)), workers)
     if workers <= 1:
         scorer = Scorer(job)
-        for task in tasks:
-            yield scorer.run_block(task)
+        with _lean_collector():
+            for task in tasks:
+                yield scorer.run_block(task)
         return
     yield from _parallel(job, tasks, workers)
+
+
+YOUNG_COLLECTION = 10_000
+"""Container objects made (less those freed) between two collections of the youngest
+generation while a batch is scored, instead of Python's 700.
+
+A task's profiles, parsed and scored, make a few thousand objects that all die with it, in
+order and without cycles: with 700 the collector would run several times a task, each time
+walking that task's live objects; with this it seldom runs (cycles, from a failed profile's
+exception, are still collected)."""
+
+
+@contextlib.contextmanager
+def _lean_collector() -> Iterator[None]:
+    """The garbage collector set as in a worker while this process scores (then restored)."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def plan_workers(
