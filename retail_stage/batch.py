@@ -361,32 +361,26 @@ class Scorer:
         return pack(self.run_task(task), summary=not self.job.render)
 
     def _chunk_block(self, chunk: _Chunk) -> Block:
-        """`pack(self.lines(chunk))`, made without an Outcome a line while the lines score
-        cleanly: most blocks of a large batch only need their texts and their counts."""
-        compiled, render = self.compiled, self.formatter.render
-        texts: list[str] = []
-        marks: list[tuple[str, str, float]] = []
-        documents = chunk_documents(chunk, self.job.max_bytes)
-        for document in documents:
-            record = _score(compiled, document)
-            if isinstance(record, Failure) or record.warnings:
-                break
-            texts.append(render(record))
-            marks.append((record.stage, record.label, record.index))
-        else:
-            stages: dict[tuple[str, str], int] = {}
-            for stage, label, _ in marks:
-                stages[stage, label] = stages.get((stage, label), 0) + 1
-            size = chunk.size if texts else 0
-            return Block("".join(texts), [len(text) for text in texts], size, stages, None)
-        # A failure or a warning: from here every outcome goes with its details.
-        outcomes = [
-            Outcome(text, None, (), Tally(stage, label, index, ()), 0)
-            for text, (stage, label, index) in zip(texts, marks, strict=True)
+        """`pack(self.lines(chunk))`, made without an Outcome a line when every line scores
+        cleanly, as most blocks of a large batch do: then only texts and counts are needed.
+
+        Every line is scored before any is rendered: doing one thing at a time, over a few
+        dozen profiles, costs less than switching between the two at each line (measured:
+        about 4 us a line less, near a tenth of the whole)."""
+        compiled = self.compiled
+        records = [
+            _score(compiled, document) for document in chunk_documents(chunk, self.job.max_bytes)
         ]
-        outcomes.append(self.outcome(record))
-        outcomes += [self.outcome(_score(compiled, d)) for d in documents[len(outcomes) :]]
-        return pack(_sized(outcomes, chunk.size))
+        stages: dict[tuple[str, str], int] = {}
+        for record in records:
+            if isinstance(record, Failure) or record.warnings:
+                return pack(_sized([self.outcome(each) for each in records], chunk.size))
+            key = (record.stage, record.label)
+            stages[key] = stages.get(key, 0) + 1
+        render = self.formatter.render
+        texts = [render(record) for record in records]
+        size = chunk.size if texts else 0
+        return Block("".join(texts), [len(text) for text in texts], size, stages, None)
 
 
 class Block(NamedTuple):
