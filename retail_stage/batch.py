@@ -873,13 +873,15 @@ def run_batch(
     number, the outcomes (and so the output) are the same, byte for byte.
     """
     workers, tasks = plan_workers(_tasks(_units(arguments, input_format, job.max_bytes)), workers)
-    if workers <= 1:
-        scorer = Scorer(job)
-        with _lean_collector():
+    # Set before the workers are forked: they start with it (and the pages of what is frozen
+    # stay shared, as the collector no longer writes to them).
+    with _lean_collector():
+        if workers <= 1:
+            scorer = Scorer(job)
             for task in tasks:
                 yield scorer.run_block(task)
-        return
-    yield from _parallel(job, tasks, workers)
+            return
+        yield from _parallel(job, tasks, workers)
 
 
 YOUNG_COLLECTION = 10_000
@@ -894,7 +896,8 @@ exception, are still collected)."""
 
 @contextlib.contextmanager
 def _lean_collector() -> Iterator[None]:
-    """The garbage collector set as in a worker while this process scores (then restored)."""
+    """The garbage collector set for scoring while the block runs (then restored): what
+    exists already is frozen, and young objects are collected every YOUNG_COLLECTION."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION, *threshold[1:])
