@@ -7,6 +7,7 @@ input order, so one broken profile among thousands costs one error line.
 from __future__ import annotations
 
 import contextlib
+import gc
 import glob
 import io
 import os
@@ -319,11 +320,18 @@ class Scorer:
 
     def run(self, unit: _Unit) -> list[Outcome]:
         """The outcomes of one unit of work, in order; the last one carries its size."""
+        records, size = self.records(unit)
+        return _sized([self.outcome(record) for record in records], size)
+
+    def records(self, unit: _Unit) -> tuple[list[Result | Failure], int]:
+        """The scored profiles and failures of one unit of work, in order, and the input
+        bytes it finishes (0 when it could not be read)."""
         compiled = self.compiled
         if isinstance(unit, Failure):
-            return [self.outcome(unit)]
+            return [unit], 0
         if isinstance(unit, _Chunk):
-            return _sized(self.lines(unit), unit.size)
+            documents = chunk_documents(unit, self.job.max_bytes)
+            return [_score(compiled, document) for document in documents], unit.size
         if isinstance(unit, _Text):
             text, kind, shown = unit.text, unit.kind, unit.path
         else:
@@ -331,30 +339,52 @@ class Scorer:
             try:
                 text, kind = read_input(unit, self.job.max_bytes)
             except SourceError as exc:
-                return [self.outcome(Failure(shown, exc.problems))]
-        outcomes = []
+                return [Failure(shown, exc.problems)], 0
+        records: list[Result | Failure] = []
         try:
             for document in documents_from_text(text, shown, kind):
-                outcomes.append(self.outcome(_score(compiled, document)))
+                records.append(_score(compiled, document))
         except SourceError as exc:
-            outcomes.append(self.outcome(Failure(shown, exc.problems)))
-        return _sized(outcomes, len(text))
+            records.append(Failure(shown, exc.problems))
+        return records, len(text)
 
     def lines(self, chunk: _Chunk) -> list[Outcome]:
         """The outcomes of a chunk's lines, each checked on its own."""
-        compiled = self.compiled
-        return [
-            self.outcome(_score(compiled, document))
-            for document in chunk_documents(chunk, self.job.max_bytes)
-        ]
+        return self.run(chunk)
 
     def run_task(self, task: list[_Unit]) -> list[Outcome]:
         """The outcomes of a task (several units), in order."""
         return [outcome for unit in task for outcome in self.run(unit)]
 
     def run_block(self, task: list[_Unit]) -> Block:
-        """The outcomes of a task packed as one Block."""
-        return pack(self.run_task(task), summary=not self.job.render)
+        """The outcomes of a task packed as one Block: `pack(self.run_task(task))`, made
+        without an Outcome a profile when every profile scores cleanly, as in most tasks of a
+        large batch: then only their texts and counts cross.
+
+        Every profile of the task is scored before any is rendered: doing one thing at a
+        time, over a few dozen profiles, costs less than switching between the two at each
+        profile (measured on JSONL lines in one process: 4 us a profile less, of about 60)."""
+        job = self.job
+        if not job.render or job.report_format is not None:
+            return pack(self.run_task(task), summary=not job.render)
+        done = [self.records(unit) for unit in task]
+        stages: dict[tuple[str, str], int] = {}
+        for records, _ in done:
+            for record in records:
+                if isinstance(record, Failure) or record.warnings:
+                    outcomes = [
+                        outcome
+                        for unit_records, unit_size in done
+                        for outcome in _sized([self.outcome(r) for r in unit_records], unit_size)
+                    ]
+                    return pack(outcomes)
+                key = (record.stage, record.label)
+                stages[key] = stages.get(key, 0) + 1
+        render = self.formatter.render
+        texts = [render(record) for records, _ in done for record in records]
+        # A unit without a profile (blank lines only) finishes no bytes, as in `pack`.
+        size = sum(unit_size for unit_records, unit_size in done if unit_records)
+        return Block("".join(texts), [len(text) for text in texts], size, stages, None)
 
 
 class Block(NamedTuple):
@@ -705,6 +735,9 @@ def serve(job: Job, inbox: Connection, outbox: Connection) -> None:
     import threading
 
     scorer = Scorer(job)
+    # Everything made so far (modules, the compiled rubric) lives as long as the worker: the
+    # collector need not look at it again, nor run every few hundred objects of a profile.
+    _lean_collector().__enter__()
     tasks: queue.SimpleQueue[list[_Unit] | None] = queue.SimpleQueue()
 
     def receive() -> None:
@@ -844,12 +877,40 @@ def run_batch(
     number, the outcomes (and so the output) are the same, byte for byte.
     """
     workers, tasks = plan_workers(_tasks(_units(arguments, input_format, job.max_bytes)), workers)
-    if workers <= 1:
-        scorer = Scorer(job)
-        for task in tasks:
-            yield scorer.run_block(task)
-        return
-    yield from _parallel(job, tasks, workers)
+    # Set before the workers are forked: they start with it (and the pages of what is frozen
+    # stay shared, as the collector no longer writes to them).
+    with _lean_collector():
+        if workers <= 1:
+            scorer = Scorer(job)
+            for task in tasks:
+                yield scorer.run_block(task)
+            return
+        yield from _parallel(job, tasks, workers)
+
+
+YOUNG_COLLECTION = 10_000
+"""Container objects made (less those freed) between two collections of the youngest
+generation while a batch is scored, instead of Python's 700.
+
+A task's profiles, parsed and scored, make a few thousand objects that all die with it, in
+order and without cycles: with 700 the collector would run several times a task, each time
+walking that task's live objects; with this it seldom runs (cycles, from a failed profile's
+exception, are still collected)."""
+
+
+@contextlib.contextmanager
+def _lean_collector() -> Iterator[None]:
+    """The garbage collector set for scoring while the block runs (then restored): what
+    exists already is frozen, and young objects are collected every YOUNG_COLLECTION."""
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if not frozen:  # what someone else froze stays frozen (and what was frozen with it)
+            gc.unfreeze()
 
 
 def plan_workers(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -19,7 +19,7 @@ from retail_stage.sources import KEY, Loc, Problem, SourceError, decode, load_ya
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from retail_stage.engine import CompiledRubric, Result
+    from retail_stage.engine import AnswerError, CompiledRubric, Result
     from retail_stage.rubric import Rubric
 
 BUNDLED_RUBRIC_NAME = "retail-stages.yaml"
@@ -372,10 +372,19 @@ def _modelled_profile(document: Document) -> _Checked:
     )
 
 
-def score_document(compiled: CompiledRubric, document: Document) -> Result:
-    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError."""
+@functools.cache
+def _engine() -> tuple[Callable[..., Result], type[AnswerError]]:
+    """The engine's scoring function and error, imported once, at the first profile scored
+    (an import statement in `score_document` would cost every profile of a batch as much as
+    a third of checking its shape)."""
     from retail_stage.engine import AnswerError, score_answers
 
+    return score_answers, AnswerError
+
+
+def score_document(compiled: CompiledRubric, document: Document) -> Result:
+    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError."""
+    score_answers, answer_error = _engine()
     profile = plain_profile(document.data) or _modelled_profile(document)
     warnings: tuple[str, ...] = ()
     if profile.rubric is not None and profile.rubric != (
@@ -408,7 +417,7 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
             company=profile.company,
             warnings=warnings,
         )
-    except AnswerError as exc:
+    except answer_error as exc:
         raise SourceError(document.problem(exc.loc, exc.message)) from None
 
 

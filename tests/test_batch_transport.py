@@ -379,3 +379,54 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; only its exit status is left to collect
+
+
+def test_a_block_of_clean_profiles_is_made_as_pack_would_make_it(tmp_path: Path) -> None:
+    # Without an Outcome a profile when all score cleanly; with their details otherwise.
+    good = [line(f"G{n}") for n in range(1, 4)]
+    warned = json.dumps({"company": {"name": "W"}, "rubric": {"id": "mini", "version": "1"}})
+    cases = {
+        "clean.jsonl": b"\n".join(good) + b"\n",
+        "broken.jsonl": b"\n".join([good[0], b"{nope", good[1]]) + b"\n",
+        "warned.jsonl": b"\n".join([good[0], warned.encode(), good[1]]) + b"\n",
+        "blank.jsonl": b"\n  \n",
+    }
+    scorer = Scorer(Job(MINI, OutputFormat.JSONL))
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        chunk = batch._Chunk(str(tmp_path / name), data, 1, len(data))
+        assert scorer.run_block([chunk]) == pack(scorer.run_task([chunk])), name
+    clean = scorer.run_block([batch._Chunk("c.jsonl", cases["clean.jsonl"], 1, 9)])
+    assert (len(clean.lengths), clean.size, clean.details) == (3, 9, None)
+    assert scorer.run_block([batch._Chunk("b.jsonl", b"\n", 1, 1)]) == Block("", [], 0, {}, None)
+    # Files: a task of several units, one of them unreadable.
+    (tmp_path / "one.yaml").write_text("company: {name: One}\n")
+    files: list[batch._Unit] = [
+        batch.Input(str(tmp_path / "one.yaml"), "yaml"),
+        batch.Input(str(tmp_path / "clean.jsonl"), "jsonl"),
+    ]
+    block = scorer.run_block(files)
+    assert block == pack(scorer.run_task(files))
+    assert (len(block.lengths), block.details) == (4, None)
+    missing = [*files, batch.Input(str(tmp_path / "gone.yaml"), "yaml")]
+    assert scorer.run_block(missing) == pack(scorer.run_task(missing))
+
+
+def test_scoring_tunes_the_collector_and_then_restores_it(tmp_path: Path) -> None:
+    import gc
+
+    gc.unfreeze()  # as a process starts: nothing frozen
+    before = gc.get_threshold()
+    blocks = run_batch(Job(MINI, OutputFormat.JSONL), [str(many_lines(tmp_path))], workers=1)
+    next(blocks)
+    assert gc.get_threshold() == (batch.YOUNG_COLLECTION, *before[1:])
+    assert gc.get_freeze_count() > 0
+    assert len(list(blocks)) == 200 // batch.LINES_PER_TASK
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+    # What the caller froze stays frozen.
+    gc.freeze()
+    try:
+        assert len(list(run_batch(Job(MINI, OutputFormat.JSONL), [str(tmp_path)], workers=1)))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
