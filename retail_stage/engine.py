@@ -27,7 +27,7 @@ from retail_stage.rubric import (
     max_score,
 )
 from retail_stage.sources import KEY
-from retail_stage.unrolled import Unrolled, unrolled_scorer
+from retail_stage.unrolled import UNROLL_AFTER, Straight
 
 NOT_APPLICABLE = -1.0
 """Internal score of an n/a answer: the indicator leaves both sums."""
@@ -693,8 +693,9 @@ class CompiledRubric:
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
     json_parts: JsonParts
-    unrolled: Unrolled | None = field(default=None, compare=False, repr=False)
-    """The rubric as straight-line code (`retail_stage.unrolled`), set by `compile_rubric`."""
+    straight: Straight | None = field(default=None, compare=False, repr=False)
+    """The rubric as straight-line code once written (`retail_stage.unrolled`); set by
+    `compile_rubric`."""
 
 
 def _quick_table(ind: Indicator) -> dict[Any, float | None]:
@@ -713,8 +714,11 @@ def _quick_table(ind: Indicator) -> dict[Any, float | None]:
     return table
 
 
-def compile_rubric(rubric: Rubric) -> CompiledRubric:
-    """Compile a checked rubric once; the result scores any number of profiles."""
+def compile_rubric(rubric: Rubric, unroll_after: int = UNROLL_AFTER) -> CompiledRubric:
+    """Compile a checked rubric once; the result scores any number of profiles.
+
+    Its straight-line scorer is written when it scores its `unroll_after`-th profile.
+    """
     stage_pos = {s.id: n for n, s in enumerate(rubric.stages)}
     dim_pos = {d.id: n for n, d in enumerate(rubric.dimensions)}
     inds = rubric.indicators
@@ -790,7 +794,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         json_parts=_json_parts(rubric, dimension_of, tuple(stage_weight[k] for k in stage_of)),
     )
     # The straight-line scorer refers to the compiled rubric, so it is set once that exists.
-    object.__setattr__(compiled, "unrolled", unrolled_scorer(compiled))
+    object.__setattr__(compiled, "straight", Straight(compiled, unroll_after))
     return compiled
 
 
@@ -1172,7 +1176,8 @@ def score_answers(
     warnings: tuple[str, ...] = (),
 ) -> Result:
     """Check raw answers against the rubric and score them; raises AnswerError."""
-    unrolled = compiled.unrolled
+    straight = compiled.straight
+    unrolled = None if straight is None else straight.function or straight.count()
     if unrolled is not None and answers.__class__ is dict:
         try:
             result = unrolled(answers, source, company, warnings)

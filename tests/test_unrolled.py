@@ -27,10 +27,20 @@ from retail_stage.engine import (
     score_answers,
 )
 from retail_stage.loading import load_rubric
-from retail_stage.unrolled import unrolled_scorer
+from retail_stage.rubric import Rubric
+from retail_stage.unrolled import UNROLL_AFTER, Straight, unrolled_scorer
 from tests.test_laws import ANSWERS, COMPILED, INDICATORS
 
-MINI = compile_rubric(load_rubric(Path(__file__).parent / "data" / "mini-rubric.yaml"))
+
+def unrolled(rubric: Rubric) -> CompiledRubric:
+    """`rubric` compiled with its straight-line scorer written at once."""
+    compiled = compile_rubric(rubric, unroll_after=1)
+    score_answers(compiled, {})
+    return compiled
+
+
+FAST = unrolled(COMPILED.rubric)
+MINI = unrolled(load_rubric(Path(__file__).parent / "data" / "mini-rubric.yaml"))
 
 
 def by_loop(compiled: CompiledRubric, answers: dict[str, Any]) -> Result:
@@ -50,7 +60,8 @@ def outcome(score: Any) -> tuple[str, Any]:
 
 
 def assert_same(compiled: CompiledRubric, answers: dict[str, Any]) -> None:
-    assert compiled.unrolled is not None
+    assert compiled.straight is not None
+    assert compiled.straight.function is not None
     unrolled = outcome(lambda: score_answers(compiled, answers, source="s", company={"name": "c"}))
     assert unrolled == outcome(lambda: by_loop(compiled, answers))
 
@@ -65,8 +76,8 @@ def test_good_answers_score_the_same_unrolled(answers: dict[str, Any], data: Any
         if key in keys[: len(keys) // 2]:
             continue
         written[key] = {"value": value, "note": "seen"} if key in keys else value
-    assert_same(compile_rubric(COMPILED.rubric), written)
-    assert_same(COMPILED, written)  # with what earlier examples taught its tables
+    assert_same(unrolled(COMPILED.rubric), written)
+    assert_same(FAST, written)  # with what earlier examples taught its tables
 
 
 ODD = st.one_of(
@@ -89,7 +100,7 @@ ODD = st.one_of(
 def test_odd_answers_score_or_fail_the_same_unrolled(answers: dict[str, Any]) -> None:
     # Wrong kinds, numbers that look like yes/no (1 == True as a key), bad notes, unknown
     # indicators: the same result, or the same first error, as the loop.
-    assert_same(COMPILED, answers)
+    assert_same(FAST, answers)
 
 
 @settings(max_examples=100, deadline=None)
@@ -126,10 +137,10 @@ def test_answers_in_any_mapping_score_as_in_a_dict(wrap: Any) -> None:
     answers = {
         ind.id: ind.answer.__class__.__name__ == "BooleanAnswer" or None for ind in INDICATORS
     }
-    assert score_answers(COMPILED, wrap(answers)) == score_answers(COMPILED, answers)
+    assert score_answers(FAST, wrap(answers)) == score_answers(FAST, answers)
     broken = {**answers, "mc_two_complete_channels": 3}
     with pytest.raises(AnswerError, match="expected yes or no"):
-        score_answers(COMPILED, wrap(broken))
+        score_answers(FAST, wrap(broken))
 
 
 def test_a_weight_that_is_no_finite_float_gets_no_unrolled_scorer() -> None:
@@ -140,4 +151,29 @@ def test_a_weight_that_is_no_finite_float_gets_no_unrolled_scorer() -> None:
 
 @pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "rubrics").glob("*.yaml")))
 def test_every_bundled_rubric_compiles_unrolled(path: Path) -> None:
-    assert compile_rubric(load_rubric(path)).unrolled is not None
+    assert unrolled_scorer(compile_rubric(load_rubric(path))) is not None
+
+
+def test_the_straight_scorer_is_written_on_the_nth_profile_only() -> None:
+    compiled = compile_rubric(COMPILED.rubric, unroll_after=3)
+    assert compiled.straight is not None
+    scored = [score_answers(compiled, {}) for _ in range(2)]
+    assert compiled.straight.function is None  # a command scoring one profile never pays
+    scored.append(score_answers(compiled, {}))
+    assert compiled.straight.function is not None
+    assert scored[0] == scored[2]
+    default = compile_rubric(COMPILED.rubric)
+    for _ in range(UNROLL_AFTER - 1):
+        score_answers(default, {})
+    assert default.straight is not None
+    assert default.straight.function is None
+    score_answers(default, {})
+    assert default.straight.function is not None
+
+
+def test_a_rubric_that_cannot_be_unrolled_is_scored_by_the_loop() -> None:
+    infinite = dataclasses.replace(COMPILED, weight=(math.inf, *COMPILED.weight[1:]))
+    straight = Straight(infinite, 1)
+    assert straight.count() is None
+    assert straight.count() is None  # tried once only
+    assert straight.function is None
