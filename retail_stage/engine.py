@@ -693,8 +693,9 @@ class CompiledRubric:
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
     json_parts: JsonParts
-    unrolled: Unrolled | None = field(default=None, compare=False, repr=False)
-    """The rubric as straight-line code (`retail_stage.unrolled`), set by `compile_rubric`."""
+    unrolled: Unrolled | None = field(default=None, init=False, compare=False, repr=False)
+    """The rubric as straight-line code (`retail_stage.unrolled`), set by `compile_rubric`;
+    not an argument, so a copy made with other numbers (dataclasses.replace) has none."""
 
 
 def _quick_table(ind: Indicator) -> dict[Any, float | None]:

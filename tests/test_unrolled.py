@@ -141,3 +141,12 @@ def test_a_weight_that_is_no_finite_float_gets_no_unrolled_scorer() -> None:
 @pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "rubrics").glob("*.yaml")))
 def test_every_bundled_rubric_compiles_unrolled(path: Path) -> None:
     assert compile_rubric(load_rubric(path)).unrolled is not None
+
+
+def test_a_compiled_rubric_changed_with_dataclasses_replace_scores_with_its_own_numbers() -> None:
+    # The straight-line code holds the numbers of the rubric it was made from: a copy with
+    # other numbers must not score with them.
+    lower = dataclasses.replace(MINI, bars=(-1.0, -1.0), thresholds=(0.0, 0.0))
+    answers = {"a": True, "b": "none", "c": "x", "d": 0, "e": [], "f": False}
+    assert score_answers(lower, answers).stage == by_loop(lower, answers).stage == "s2"
+    assert score_answers(MINI, answers).stage == by_loop(MINI, answers).stage == "s1"
