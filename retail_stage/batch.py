@@ -13,6 +13,7 @@ import io
 import os
 import stat
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -732,12 +733,11 @@ def serve(job: Job, inbox: Connection, outbox: Connection) -> None:
     """A worker's loop: tasks from `inbox`, each answered on `outbox` by its Block (or by the
     exception it raised), until None comes (or `inbox` is closed)."""
     import queue
-    import threading
 
     scorer = Scorer(job)
     # Everything made so far (modules, the compiled rubric) lives as long as the worker: the
     # collector need not look at it again, nor run every few hundred objects of a profile.
-    _lean_collector().__enter__()
+    _tune_collector()
     tasks: queue.SimpleQueue[list[_Unit] | None] = queue.SimpleQueue()
 
     def receive() -> None:
@@ -898,19 +898,37 @@ walking that task's live objects; with this it seldom runs (cycles, from a faile
 exception, are still collected)."""
 
 
+_collector_lock = threading.Lock()
+_collector_runs: list[tuple[tuple[int, ...], int]] = []
+"""One entry a batch now scoring in this process, each the collector's threshold and freeze
+count from before the first of them began: the last to end restores them (batches of one
+program, taken in turns or run in threads, need not end in the order they began)."""
+
+
+def _tune_collector() -> tuple[tuple[int, ...], int]:
+    """Freeze what exists and collect young objects every YOUNG_COLLECTION; the threshold
+    and freeze count from before."""
+    before = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION, *before[0][1:])
+    return before
+
+
 @contextlib.contextmanager
 def _lean_collector() -> Iterator[None]:
     """The garbage collector set for scoring while the block runs (then restored): what
     exists already is frozen, and young objects are collected every YOUNG_COLLECTION."""
-    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()
-    gc.set_threshold(YOUNG_COLLECTION, *threshold[1:])
+    with _collector_lock:
+        _collector_runs.append(_collector_runs[0] if _collector_runs else _tune_collector())
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        if not frozen:  # what someone else froze stays frozen (and what was frozen with it)
-            gc.unfreeze()
+        with _collector_lock:
+            threshold, frozen = _collector_runs.pop()
+            if not _collector_runs:
+                gc.set_threshold(*threshold)
+                if not frozen:  # what someone else froze stays frozen (and what froze with it)
+                    gc.unfreeze()
 
 
 def plan_workers(

@@ -693,9 +693,10 @@ class CompiledRubric:
     ladder: tuple[tuple[str, str], ...]
     """(id, name) of the baseline and each stage: ladder[k] is where k stages met puts you."""
     json_parts: JsonParts
-    straight: Straight | None = field(default=None, compare=False, repr=False)
+    straight: Straight | None = field(default=None, init=False, compare=False, repr=False)
     """The rubric as straight-line code once written (`retail_stage.unrolled`); set by
-    `compile_rubric`."""
+    `compile_rubric`; not an argument, so a copy made with other numbers (dataclasses.replace)
+    has none and is scored by the loop."""
 
 
 def _quick_table(ind: Indicator) -> dict[Any, float | None]:

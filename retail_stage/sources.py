@@ -346,6 +346,11 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
 _JITER_MAX_DIGITS = 4300
 """Most digits pydantic_core's parser (jiter) reads in an integer, whatever Python's own limit."""
 
+_FAST_RECURSION_LIMIT = 1000
+"""Python's default recursion limit, with which json reads the 200 levels jiter accepts; at
+a lower limit json may refuse as nested too deeply a line jiter reads, so every line goes to
+`load_json`."""
+
 _from_json: Callable[..., Any] | None = None
 
 
@@ -365,10 +370,15 @@ def load_json_line(text: str, path: str, line_offset: int = 0) -> Any:
     - What both accept they read alike (tested in tests/test_json_decode.py): floats bit for
       bit, 1e400 as inf as json does (the profile check then refuses it as not finite), '-0'
       as the int 0, escapes, the same JSON whitespace. The 200 levels jiter accepts are well
-      within the json module's reach at Python's default recursion limit.
+      within the json module's reach at Python's default recursion limit; below that limit
+      every line goes to `load_json`.
     Only lines starting with '{' (as every line a program writes does) take the fast path.
     """
-    if text[:1] == "{" and not 0 < sys.get_int_max_str_digits() < _JITER_MAX_DIGITS:
+    if (
+        text[:1] == "{"
+        and not 0 < sys.get_int_max_str_digits() < _JITER_MAX_DIGITS
+        and sys.getrecursionlimit() >= _FAST_RECURSION_LIMIT
+    ):
         try:
             value = (_from_json or _import_from_json())(text, allow_inf_nan=False)
         except (ValueError, TypeError):  # TypeError: a str jiter cannot encode (lone surrogate)

@@ -423,6 +423,16 @@ def test_scoring_tunes_the_collector_and_then_restores_it(tmp_path: Path) -> Non
     assert gc.get_freeze_count() > 0
     assert len(list(blocks)) == 200 // batch.LINES_PER_TASK
     assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+    # Two batches of one program, run in turns and ended in the order they began (not
+    # nested): the collector is as before once both are done, and tuned while either runs.
+    first = run_batch(Job(MINI, OutputFormat.JSONL), [str(tmp_path)], workers=1)
+    second = run_batch(Job(MINI, OutputFormat.JSONL), [str(tmp_path)], workers=1)
+    next(first)
+    next(second)
+    first.close()
+    assert gc.get_threshold() == (batch.YOUNG_COLLECTION, *before[1:])
+    second.close()
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
     # What the caller froze stays frozen.
     gc.freeze()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import random
 import struct
@@ -184,6 +185,20 @@ def test_a_lowered_int_digit_limit_is_kept(exact_calls: list[str]) -> None:
         assert exact_calls == [text]
     finally:
         sys.set_int_max_str_digits(before)
+
+
+def test_a_lowered_recursion_limit_is_kept(exact_calls: list[str]) -> None:
+    # 150 levels: within jiter's 200, beyond what json reaches 100 frames below the limit.
+    text = '{"a": ' + "[" * 150 + "]" * 150 + "}"
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 100)
+    try:
+        with pytest.raises(SourceError) as refused:
+            load_json_line(text, "p.jsonl")
+    finally:
+        sys.setrecursionlimit(before)
+    assert str(refused.value) == "p.jsonl: error: document is nested too deeply"
+    assert exact_calls == [text]
 
 
 def float_texts(rng: random.Random) -> Iterator[str]:

@@ -177,3 +177,12 @@ def test_a_rubric_that_cannot_be_unrolled_is_scored_by_the_loop() -> None:
     assert straight.count() is None
     assert straight.count() is None  # tried once only
     assert straight.function is None
+
+
+def test_a_compiled_rubric_changed_with_dataclasses_replace_scores_with_its_own_numbers() -> None:
+    # The straight-line code holds the numbers of the rubric it was made from: a copy with
+    # other numbers must not score with them.
+    lower = dataclasses.replace(MINI, bars=(-1.0, -1.0), thresholds=(0.0, 0.0))
+    answers = {"a": True, "b": "none", "c": "x", "d": 0, "e": [], "f": False}
+    assert score_answers(lower, answers).stage == by_loop(lower, answers).stage == "s2"
+    assert score_answers(MINI, answers).stage == by_loop(MINI, answers).stage == "s1"
