@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -320,7 +321,27 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = _JSON.scan_once  # type: ignore[a
 
 
 def load_json(text: str, path: str, line_offset: int = 0) -> Any:
-    """A JSON value; duplicate keys, NaN and Infinity are errors with their position."""
+    """A JSON value; duplicate keys, NaN and Infinity are errors with their position, and so
+    is an escaped half of a surrogate pair (`\\ud800` alone), which is no character: no
+    output could write it."""
+    value = _decoded(text, path, line_offset)
+    if "\\u" in text:
+        at = _lone_surrogate(text)
+        if at is not None:
+            line, column = _line_col(text[:at])
+            raise SourceError(
+                Problem(
+                    path,
+                    f"invalid JSON: {text[at : at + 6]} is half of a surrogate pair, "
+                    "not a character",
+                    line + line_offset,
+                    column,
+                )
+            )
+    return value
+
+
+def _decoded(text: str, path: str, line_offset: int) -> Any:
     try:
         if text[:1] == "{":  # a JSONL line: one object with nothing around it, scanned at once
             with contextlib.suppress(StopIteration):  # a value cut short: decode() words it
@@ -341,6 +362,33 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
         raise SourceError(Problem(path, f"invalid JSON: {exc}", 1 + line_offset, 1)) from None
     except RecursionError:
         raise SourceError(Problem(path, "document is nested too deeply")) from None
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+"""One escape of a JSON string: every backslash of a valid JSON text starts one."""
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Where the first escaped surrogate without its other half starts in a valid JSON text.
+
+    json pairs a high surrogate escape with a low one right after it into one character, as
+    JSON means; any other surrogate escape is left in the string as half a character.
+    """
+    waiting: int | None = None  # start of a high surrogate escape, until its low half
+    after = -1
+    for escape in _ESCAPE.finditer(text):
+        code = escape.group(1)
+        value = -1 if code is None else int(code, 16)
+        if waiting is not None:
+            if escape.start() == after and 0xDC00 <= value <= 0xDFFF:
+                waiting = None
+                continue
+            return waiting
+        if 0xD800 <= value <= 0xDBFF:
+            waiting, after = escape.start(), escape.end()
+        elif 0xDC00 <= value <= 0xDFFF:
+            return escape.start()
+    return waiting
 
 
 _JITER_MAX_DIGITS = 4300

@@ -6,6 +6,7 @@ import inspect
 import json
 import random
 import struct
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_a_profile_line_takes_the_fast_path(exact_calls: list[str]) -> None:
         '{"a": [{"b": 1, "b": 2}]}',  # in a list, not counted
         '{"a": "x:y"}',  # no duplicate, but a ':' inside a string
         '{"a": {"b": {"c": {"d": 1}}}}',  # no duplicate, but keys deeper than counted
-        '{"a": "\\ud800"}',  # a lone surrogate: jiter refuses, json keeps it
+        '{"a": "\\ud800"}',  # a lone surrogate: jiter refuses, load_json refuses it too
         '{"a": NaN}',
         "{" * 300 + "}" * 300,  # over jiter's 200 levels
         '{"a": 1} x',
@@ -157,7 +158,7 @@ def test_refused_lines_get_todays_error_line(text: str, expected: str) -> None:
         ('{"a": -0, "b": -0.0}', {"a": 0, "b": -0.0}),
         ('{"a": 1E+5, "b": 10}', {"a": 100000.0, "b": 10}),
         ('{"a": ' + "9" * 4300 + "}", {"a": int("9" * 4300)}),
-        ('{"a": "\\ud800", "b": "\\udc00\\ud800"}', {"a": "\ud800", "b": "\udc00\ud800"}),
+        ('{"a": "\\\\ud800", "b": "\\udbff\\udfff"}', {"a": "\\ud800", "b": "\U0010ffff"}),
         ('{"a": "\\ud83d\\ude00\\u00e9\\u0000\\/\\"\\n"}', {"a": '😀é\x00/"\n'}),
         ('{"a": "x\x7fy\u2028"}', {"a": "x\x7fy\u2028"}),
         ('{"a": 1}  \t\r ', {"a": 1}),
@@ -300,3 +301,42 @@ def test_a_batch_names_bad_jsonl_lines_as_before(mini: CompiledRubric, tmp_path:
         f"{path}:4:46: error: expected a finite number for 'd', got inf",
     ]
     assert len(results) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ('{"name": "A\\ud800"}', 12),  # a high half alone
+        ('{"name": "\\udc00"}', 11),  # a low half alone
+        ('{"name": "\\ud83d\\u0041"}', 11),  # a high half, then no low half
+        ('{"a": "\\ud83d\\ude00", "b": "\\ud800", "c": "\\udc00"}', 29),  # the first lone one
+        ('{"a": "\\ud800", "b": "\\udc00"}', 8),  # halves in two strings make no pair
+        ('{"\\ud800": 1}', 3),  # in a key too
+    ],
+)
+def test_a_lone_half_of_a_surrogate_pair_is_refused_where_it_is(text: str, column: int) -> None:
+    # No output could write it (UTF-8 has no such character): refused when read, with its place.
+    at = column - 1
+    message = f"invalid JSON: {text[at : at + 6]} is half of a surrogate pair, not a character"
+    assert same_as_load_json(text) == ("error", f"p.jsonl:7:{column}: error: {message}")
+
+
+def test_a_lone_surrogate_costs_its_line_only(tmp_path: Path) -> None:
+    lines = [
+        '{"company": {"name": "Half \\ud800"}, "answers": {}}',
+        '{"company": {"name": "Whole \\ud83d\\ude00"}, "answers": {}}',
+    ]
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "retail_stage", "score", str(path), "-f", "jsonl"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert done.returncode == 1
+    assert f"{path}:1:28: error: invalid JSON: \\ud800 is half of a surrogate pair" in done.stderr
+    assert "Traceback" not in done.stderr
+    (error, result) = (json.loads(line) for line in done.stdout.splitlines())
+    assert error["source"] == f"{path}:1"
+    assert result["company"]["name"] == "Whole \U0001f600"
