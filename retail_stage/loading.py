@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -424,10 +425,11 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
 def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | Failure]:
     """The profile documents of a text; `kind` is yaml, json or jsonl.
 
-    A JSONL line that is not JSON is a Failure and the next line goes on; in YAML and JSON a
-    syntax error spoils the whole file and raises SourceError.
+    A JSONL line that is not JSON is a Failure and the next line goes on. In JSON a syntax
+    error spoils the whole file and raises SourceError; in YAML the documents before a broken
+    one are yielded, then SourceError names it (the rest of the file is not read).
     """
-    from retail_stage.sources import iter_jsonl, load_json, load_yaml_documents
+    from retail_stage.sources import iter_jsonl, iter_yaml_documents, load_json
 
     if kind == "jsonl":
         for number, line in iter_jsonl(text, path):
@@ -441,11 +443,27 @@ def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | 
     if kind == "json":
         yield Document(path, path, load_json(text, path), text)
         return
-    documents = load_yaml_documents(text, path)
-    if not documents or all(d is None for d in documents):
-        raise SourceError(Problem(path, "no profile in file: it is empty or holds only comments"))
-    several = len(documents) > 1
-    for index, data in enumerate(documents):
-        if several and data is None:
-            continue  # an empty document between separators, e.g. a trailing '---'
+    # Documents are read one at a time: the good ones before a broken one are scored, then
+    # the broken one is named (libyaml cannot go on past it). Whether a file holds several
+    # (and so names them path#N) is known once a second document starts, or fails.
+    documents = iter_yaml_documents(text, path)
+    ahead: list[Any] = []
+    broken: SourceError | None = None
+    try:
+        for data in documents:
+            ahead.append(data)
+            if len(ahead) == 2:
+                break
+    except SourceError as exc:
+        broken = exc
+    several = len(ahead) > 1 or (broken is not None and bool(ahead))
+    found = False
+    for index, data in enumerate(itertools.chain(ahead, documents if broken is None else ())):
+        if data is None:
+            continue  # an empty document, e.g. after a trailing '---'
+        found = True
         yield Document(f"{path}#{index + 1}" if several else path, path, data, text, index)
+    if broken is not None:
+        raise broken
+    if not found:
+        raise SourceError(Problem(path, "no profile in file: it is empty or holds only comments"))

@@ -267,14 +267,18 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str = "") -> Problem:
 
 def load_yaml_documents(text: str, path: str) -> list[Any]:
     """Every document of a YAML stream, loaded safely; duplicate keys and bad syntax raise."""
+    return list(iter_yaml_documents(text, path))
+
+
+def iter_yaml_documents(text: str, path: str) -> Iterator[Any]:
+    """Each document of a YAML stream in turn, loaded safely; SourceError at the first one
+    that is broken (bad syntax, a duplicate key...), after the good ones before it."""
     loader = _FastLoader(text)
     builder = _Builder(loader, len(text))
     try:
-        documents = []
         while loader.check_node():
             node = loader.get_node()
-            documents.append(None if node is None else builder.build(node))
-        return documents
+            yield None if node is None else builder.build(node)
     except yaml.YAMLError as exc:
         raise SourceError(_yaml_problem(path, exc, text)) from None
     except RecursionError:

@@ -121,6 +121,41 @@ def test_multi_document_yaml_names_each_document(mini: CompiledRubric, tmp_path:
 
 
 @pytest.mark.parametrize(
+    ("text", "sources", "error"),
+    [
+        # The good documents before a broken one are scored; the broken one is named.
+        (
+            "company: {name: A}\n---\ncompany: {name: B}\n---\ncompany: {name: C\n---\nx: 1\n",
+            ["#1", "#2", ""],
+            "6:1: error: invalid YAML: did not find expected ',' or '}'",
+        ),
+        # A broken second document still makes the first one path#1.
+        (
+            "company: {name: A}\n---\ncompany: {name: B, name: C}\n",
+            ["#1", ""],
+            "3:20: error: duplicate key 'name'",
+        ),
+        # A broken first document costs the file, as before.
+        ("company: {name: A\n---\ncompany: {name: B}\n", [""], "2:1: error: invalid YAML"),
+        # Empty documents are skipped wherever they are.
+        ("---\n---\ncompany: {name: A}\n---\n", ["#2"], None),
+    ],
+)
+def test_a_broken_yaml_document_costs_the_documents_from_it_on(
+    mini: CompiledRubric, tmp_path: Path, text: str, sources: list[str], error: str | None
+) -> None:
+    path = write(tmp_path, "many.yaml", text)
+    records = list(score_paths(mini, [str(path)]))
+    assert [r.source for r in records] == [f"{path}{suffix}" for suffix in sources]
+    failures = [r.message for r in records if isinstance(r, Failure)]
+    if error is None:
+        assert failures == []
+    else:
+        assert len(failures) == 1
+        assert failures[0].startswith(f"{path}:{error}")
+
+
+@pytest.mark.parametrize(
     ("content", "expected"),
     [
         (b"", "file is empty: expected a profile"),
