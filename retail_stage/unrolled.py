@@ -15,7 +15,7 @@ fit (so the error named is the first in the profile, as the loop finds it), answ
 not a plain dict. Answers not seen before are read by `engine._read_one`, as the loop reads
 them.
 
-Safety: the generated source holds only names made here, indices and float literals, never
+Safety: the generated source holds only names made here, indices and number literals, never
 text from the rubric; ids, tables and every other value reach the code as objects in its
 namespace.
 """
@@ -23,6 +23,7 @@ namespace.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -62,14 +63,14 @@ class Straight:
 
 
 def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
-    """The rubric's straight-line scorer; None when a weight is not a finite float."""
+    """The rubric's straight-line scorer; None when a number of it is not a finite float or int."""
     from retail_stage import engine
 
     numbers = [*compiled.weight, *compiled.stage_weight, *compiled.dimension_weight]
     numbers += [*compiled.focus_weight, *compiled.bars, *(need for _, _, need in compiled.gates)]
     numbers += [above for _, _, above, _ in compiled.conditionals] + list(compiled.best)
-    if not all(x.__class__ is float and math.isfinite(x) for x in numbers):
-        return None  # a literal must read back as the same float
+    if not all(x.__class__ in (float, int) and math.isfinite(x) for x in numbers):
+        return None  # a literal must read back as the same number
     namespace: dict[str, Any] = {
         "IDS": frozenset(compiled.ids),
         "C": compiled,
@@ -79,11 +80,23 @@ def unrolled_scorer(compiled: CompiledRubric) -> Unrolled | None:
         "RANKED": engine._ranked,
         "TOP": engine._TOP,
     }
+    count = len(compiled.ids)
+    values = ", ".join(f"v{n}" for n in range(count))
+    namespace["ALL"] = operator.itemgetter(*compiled.ids) if count > 1 else None
     lines = [
         "def unrolled(answers, source, company, warnings):",
-        "    if not answers.keys() <= IDS:",
-        "        return None",
-        "    get = answers.get",
+        # Every indicator answered, as most profiles are: all values in one call, and the
+        # count alone shows there is no unknown indicator.
+        "    try:",
+        f"        {values}, = ALL(answers)" if count > 1 else "        raise KeyError",
+        "    except KeyError:",
+        "        if not answers.keys() <= IDS:",
+        "            return None",
+        "        get = answers.get",
+        *(f"        v{n} = get(K{n})" for n in range(count)),
+        "    else:",
+        f"        if len(answers) != {count}:",
+        "            return None",
         "    notes = {}",
     ]
     for n, ind in enumerate(compiled.rubric.indicators):
@@ -111,7 +124,7 @@ def _read(n: int, answer: object, boolean: bool) -> list[str]:
     """The lines that set s{n}, the score of indicator n, as `read_answers` would."""
     s = f"s{n}"
     lines = [
-        f"    raw = v = get(K{n})",
+        f"    raw = v = v{n}",
         "    c = v.__class__",
         "    if c is dict:",  # {value, note}: keep the note, read the value like any answer
         '        note = v.get("note")',

@@ -186,3 +186,36 @@ def test_a_compiled_rubric_changed_with_dataclasses_replace_scores_with_its_own_
     answers = {"a": True, "b": "none", "c": "x", "d": 0, "e": [], "f": False}
     assert score_answers(lower, answers).stage == by_loop(lower, answers).stage == "s2"
     assert score_answers(MINI, answers).stage == by_loop(MINI, answers).stage == "s1"
+
+
+ONE = """
+id: one
+version: "1"
+title: One indicator
+baseline: {id: b0, name: Baseline}
+stages: [{id: s1, name: Stage one, threshold: 0.5}]
+dimensions: [{id: d1, name: Dimension one}]
+label: {threshold: 0.5}
+indicators:
+  - {id: a, stage: s1, dimension: d1, focus: supply, weight: 1, question: A?, source: x,
+     answer: {kind: boolean}}
+"""
+
+
+@pytest.mark.parametrize(
+    "answers", [{}, {"a": True}, {"a": "no"}, {"a": None}, {"a": 2}, {"a": True, "b": True}]
+)
+def test_a_rubric_of_one_indicator_scores_the_same_unrolled(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text(ONE, encoding="utf-8")
+    assert_same(unrolled(load_rubric(path)), answers)
+
+
+@pytest.mark.parametrize("drop", [0, 1, 35])
+def test_answers_with_an_indicator_left_out_or_one_too_many_score_the_same(drop: int) -> None:
+    answers: dict[str, Any] = {ind.id: "unknown" for ind in INDICATORS}
+    del answers[INDICATORS[drop].id]
+    assert_same(FAST, answers)
+    assert_same(FAST, {**answers, INDICATORS[drop].id: "unknown", "extra": True})
