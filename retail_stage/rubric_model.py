@@ -202,7 +202,11 @@ class Indicator(_Model):
     focus: Literal["traffic", "supply"] = Field(
         description="traffic: front end (reach, market, convert); supply: middle and back end"
     )
-    weight: float = Field(gt=0, description="relative weight within its stage")
+    # Bounded so that sums of weights stay exact enough: a stage total of 1e300-sized weights
+    # overflows, and 1e-300 beside 1 vanishes from it.
+    weight: float = Field(
+        ge=0.001, le=1000, description="relative weight within its stage, from 0.001 to 1000"
+    )
     question: Text = Field(min_length=1, description="the question put to the company")
     help: Text = Field("", description="how to answer: definitions, evidence, edge cases")
     source: str = Field(
