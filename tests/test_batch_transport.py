@@ -205,10 +205,10 @@ def test_a_worker_answers_each_task_then_stops(tmp_path: Path) -> None:
 
 
 def test_a_worker_that_fails_sends_its_exception(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self: Scorer, task: list[batch._Unit]) -> Block:
+    def broken(self: Scorer, task: list[batch._Unit]) -> Iterator[Block]:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(Scorer, "run_block", broken)
+    monkeypatch.setattr(Scorer, "run_blocks", broken)
     task_reader, task_writer = multiprocessing.Pipe(duplex=False)
     answer_reader, answer_writer = multiprocessing.Pipe(duplex=False)
     task_writer.send([])
@@ -231,10 +231,10 @@ def test_an_exception_in_a_worker_is_raised_in_the_parent(
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the workers must be forked with the patched scorer")
 
-    def broken(self: Scorer, task: list[batch._Unit]) -> Block:
+    def broken(self: Scorer, task: list[batch._Unit]) -> Iterator[Block]:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(Scorer, "run_block", broken)  # the workers are forked with it
+    monkeypatch.setattr(Scorer, "run_blocks", broken)  # the workers are forked with it
     with pytest.raises(ValueError, match=r"^a bug$"):
         list(run_batch(Job(MINI, OutputFormat.JSONL), [str(many_lines(tmp_path))], workers=2))
 
@@ -245,10 +245,10 @@ def test_a_worker_that_dies_stops_the_batch_with_one_line(
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the workers must be forked with the patched scorer")
 
-    def killed(self: Scorer, task: list[batch._Unit]) -> Block:
+    def killed(self: Scorer, task: list[batch._Unit]) -> Iterator[Block]:
         os._exit(9)
 
-    monkeypatch.setattr(Scorer, "run_block", killed)
+    monkeypatch.setattr(Scorer, "run_blocks", killed)
     out = tmp_path / "out.jsonl"
     result = runner.invoke(
         app,
@@ -440,3 +440,37 @@ def test_scoring_tunes_the_collector_and_then_restores_it(tmp_path: Path) -> Non
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_file_of_many_profiles_crosses_in_blocks_of_block_profiles(
+    tmp_path: Path, broken: bool
+) -> None:
+    # A multi-document YAML file of thousands of profiles must not be held whole: it is
+    # answered a Block every BLOCK_PROFILES profiles, the last one carrying the file's size.
+    count = 2 * batch.BLOCK_PROFILES + 5
+    documents = [f"company: {{name: P{n}}}\nanswers: {{a: yes}}\n" for n in range(count)]
+    if broken:
+        documents[300] = "company: {name: X}\nanswers: {a: maybe}\n"
+    path = tmp_path / "many.yaml"
+    path.write_text("---\n".join(documents), encoding="utf-8")
+    tasks: list[batch._Unit] = [batch.Input(str(path), "yaml")]
+    scorer = Scorer(Job(MINI, OutputFormat.JSONL))
+    blocks = list(scorer.run_blocks(tasks))
+    assert [len(b.lengths) for b in blocks] == [batch.BLOCK_PROFILES, batch.BLOCK_PROFILES, 5]
+    assert [(b.more, b.size) for b in blocks] == [
+        (True, 0),
+        (True, 0),
+        (False, path.stat().st_size),
+    ]
+    whole = scorer.run_block(tasks)
+    assert "".join(b.text for b in blocks) == whole.text
+    assert [b.details is None for b in blocks] == [True, not broken, True]
+    # Through the command, whatever the workers: the same output.
+    outputs = {
+        workers: runner.invoke(
+            app, ["score", "--rubric", MINI, str(path), "-f", "jsonl", "-w", workers]
+        ).stdout
+        for workers in ("1", "2")
+    }
+    assert outputs["1"] == outputs["2"] == whole.text
