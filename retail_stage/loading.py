@@ -51,10 +51,17 @@ class Document(NamedTuple):
     document: int = 0
     """Which YAML document of the text this is (0 for the first)."""
     line_offset: int = 0
+    span: tuple[int, int] | None = None
+    """Where this document lies in `text` (then `line_offset` is its first line): a problem
+    is located by reading it alone. Without it, the text is read up to the document."""
 
     def problem(self, loc: Loc, message: str, severity: str = "error") -> Problem:
         """A problem at `loc` in this document (positions are computed only now)."""
-        line, column = locate(self.text, loc, self.document, self.line_offset)
+        if self.span is None:
+            line, column = locate(self.text, loc, self.document, self.line_offset)
+        else:
+            start, end = self.span
+            line, column = locate(self.text[start:end], loc, 0, self.line_offset)
         return Problem(self.path, message, line, column, severity)
 
 
@@ -429,7 +436,7 @@ def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | 
     error spoils the whole file and raises SourceError; in YAML the documents before a broken
     one are yielded, then SourceError names it (the rest of the file is not read).
     """
-    from retail_stage.sources import iter_jsonl, iter_yaml_documents, load_json
+    from retail_stage.sources import Span, iter_jsonl, iter_yaml_spans, load_json
 
     if kind == "jsonl":
         for number, line in iter_jsonl(text, path):
@@ -446,23 +453,27 @@ def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | 
     # Documents are read one at a time: the good ones before a broken one are scored, then
     # the broken one is named (libyaml cannot go on past it). Whether a file holds several
     # (and so names them path#N) is known once a second document starts, or fails.
-    documents = iter_yaml_documents(text, path)
-    ahead: list[Any] = []
+    documents = iter_yaml_spans(text, path)
+    ahead: list[tuple[Any, Span | None]] = []
     broken: SourceError | None = None
     try:
-        for data in documents:
-            ahead.append(data)
+        for document in documents:
+            ahead.append(document)
             if len(ahead) == 2:
                 break
     except SourceError as exc:
         broken = exc
     several = len(ahead) > 1 or (broken is not None and bool(ahead))
     found = False
-    for index, data in enumerate(itertools.chain(ahead, documents if broken is None else ())):
-        if data is None:
+    for index, (data, span) in enumerate(
+        itertools.chain(ahead, documents if broken is None else ())
+    ):
+        if data is None or span is None:
             continue  # an empty document, e.g. after a trailing '---'
         found = True
-        yield Document(f"{path}#{index + 1}" if several else path, path, data, text, index)
+        source = f"{path}#{index + 1}" if several else path
+        start, end, first_line = span
+        yield Document(source, path, data, text, index, first_line, (start, end))
     if broken is not None:
         raise broken
     if not found:

@@ -273,12 +273,30 @@ def load_yaml_documents(text: str, path: str) -> list[Any]:
 def iter_yaml_documents(text: str, path: str) -> Iterator[Any]:
     """Each document of a YAML stream in turn, loaded safely; SourceError at the first one
     that is broken (bad syntax, a duplicate key...), after the good ones before it."""
+    for data, _ in iter_yaml_spans(text, path):
+        yield data
+
+
+Span = tuple[int, int, int]
+"""Where a document lies in its text: (start, end, line), from the start of the line its
+content starts on to the end of the line it ends on, and that first line (0-based)."""
+
+
+def iter_yaml_spans(text: str, path: str) -> Iterator[tuple[Any, Span | None]]:
+    """`iter_yaml_documents`, each document with its span (None for an empty one), so that a
+    problem is located in the document alone, not by reading the text again up to it."""
     loader = _FastLoader(text)
     builder = _Builder(loader, len(text))
     try:
         while loader.check_node():
             node = loader.get_node()
-            yield None if node is None else builder.build(node)
+            if node is None:
+                yield None, None
+                continue
+            start, end = node.start_mark, node.end_mark
+            after = end.index if end.column == 0 else text.find("\n", end.index) + 1
+            span = (start.index - start.column, after or len(text), start.line)
+            yield builder.build(node), span
     except yaml.YAMLError as exc:
         raise SourceError(_yaml_problem(path, exc, text)) from None
     except RecursionError:

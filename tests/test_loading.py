@@ -439,3 +439,33 @@ def test_the_api_reads_a_jsonl_file_line_by_line_as_score_does(
     (failure,) = score_paths(mini, [str(empty)])
     assert isinstance(failure, Failure)
     assert failure.message == f"{empty}: error: file is empty: expected a profile"
+
+
+def test_a_problem_in_a_late_document_is_located_in_that_document_alone(
+    mini: CompiledRubric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Locating by reading the file again up to the document made a file of many broken
+    # documents take quadratic time; the document's own lines are enough.
+    from retail_stage import loading
+
+    read: list[str] = []
+    real = loading.locate
+
+    def locate(text: str, *args: object) -> tuple[int, int]:
+        read.append(text)
+        return real(text, *args)
+
+    monkeypatch.setattr(loading, "locate", locate)
+    documents = ["company: {name: A}\nanswers: {a: yes}\n"] * 3
+    documents.append("company: {name: D}\nanswers:\n  a: yes\n  b: lots\n")
+    documents.append("--- {company: {name: E}, answers: {c: z}}\n")
+    path = write(tmp_path, "many.yaml", "---\n".join(documents))
+    records = list(score_paths(mini, [str(path)]))
+    assert [r.message for r in records if isinstance(r, Failure)] == [
+        f"{path}:13:6: error: expected one level of 'b': none, some, all; got 'lots'",
+        f"{path}:15:39: error: expected one option of 'c': x, y; got 'z'",
+    ]
+    assert read == [
+        "company: {name: D}\nanswers:\n  a: yes\n  b: lots\n",
+        "--- {company: {name: E}, answers: {c: z}}\n",
+    ]
