@@ -397,28 +397,26 @@ class Scorer:
             done.append((records, size))
         yield self._block(done)
 
+    def _outcomes(self, done: list[tuple[list[Result | Failure], int]]) -> list[Outcome]:
+        """The outcomes of units' records, each unit's last carrying its size."""
+        return [
+            outcome
+            for records, size in done
+            for outcome in _sized([self.outcome(record) for record in records], size)
+        ]
+
     def _block(
         self, done: list[tuple[list[Result | Failure], int]], *, more: bool = False
     ) -> Block:
         """The Block of units' records and sizes (see `run_block`)."""
         job = self.job
         if not job.render or job.report_format is not None:
-            outcomes = [
-                outcome
-                for records, size in done
-                for outcome in _sized([self.outcome(r) for r in records], size)
-            ]
-            return pack(outcomes, summary=not job.render)._replace(more=more)
+            return pack(self._outcomes(done), summary=not job.render)._replace(more=more)
         stages: dict[tuple[str, str], int] = {}
         for records, _ in done:
             for record in records:
                 if isinstance(record, Failure) or record.warnings:
-                    outcomes = [
-                        outcome
-                        for unit_records, unit_size in done
-                        for outcome in _sized([self.outcome(r) for r in unit_records], unit_size)
-                    ]
-                    return pack(outcomes)._replace(more=more)
+                    return pack(self._outcomes(done))._replace(more=more)
                 key = (record.stage, record.label)
                 stages[key] = stages.get(key, 0) + 1
         render = self.formatter.render
