@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from retail_stage.version import __version__
 
 if TYPE_CHECKING:
     from retail_stage.engine import CompiledRubric, Result

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
+from retail_stage.render.summary import Tally
 from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json_line
 
 if TYPE_CHECKING:
@@ -200,17 +201,6 @@ READ_BYTES = 64 * 1024
 
 PARALLEL_FROM_TASKS = 8
 """With --workers automatic, a batch of at least this many tasks runs on every core."""
-
-
-class Tally(NamedTuple):
-    """What the summary counts of one scored profile (a tuple: it crosses processes cheaply)."""
-
-    stage: str
-    label: str
-    ladder_index: float
-    """The result's index (named so as not to hide tuple.index)."""
-    dimensions: tuple[float | None, ...]
-    """Each dimension's score, for the summary; empty when the job renders each result."""
 
 
 class Outcome(NamedTuple):

@@ -9,9 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from retail_stage import __version__
 from retail_stage.render.formats import OutputFormat
 from retail_stage.render.report_formats import CompareFormat, ReportFormat
+from retail_stage.version import __version__
 
 app = typer.Typer(
     name="retail-stage",

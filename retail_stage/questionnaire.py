@@ -3,7 +3,8 @@
 The flow talks to the person only through a `Terminal` (show a renderable, read a line), so
 tests drive it in-process with scripted lines and the real command reads lines itself: rich
 prompts loop forever on a closed stream, this flow stops and keeps what was typed. Parsing an
-answer is a pure function (`parse_answer`); the views live in `render/assess.py`.
+answer is a pure function (`parse_answer`); the views live in `render/assess.py`, and both
+read the questions through `questions.py` (their order, options and answers in words).
 """
 
 from __future__ import annotations
@@ -27,14 +28,19 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import yaml
 
+from retail_stage.questions import (
+    NA_WORDS,
+    YES_WORDS,
+    bare_value,
+    describe,
+    options_of,
+    question_order,
+)
 from retail_stage.rubric import (
     BooleanAnswer,
-    ChoiceAnswer,
     Indicator,
     MultiAnswer,
     NumberAnswer,
-    Rubric,
-    ScaleAnswer,
 )
 
 if TYPE_CHECKING:
@@ -51,10 +57,8 @@ NOT_APPLICABLE = "n/a"
 RESUME_COMMAND = "retail-stage assess --resume"
 """The start of the command line that continues a saved assessment."""
 
-_YES = frozenset({"y", "yes", "true"})
 _NO = frozenset({"n", "no", "false"})
 _SKIP = frozenset({"s", "skip", "unknown"})
-_NA = frozenset({"n/a", "na", "not applicable"})
 _NONE_CHOSEN = frozenset({"0", "none", "-"})
 _NOTE = re.compile(r"(?:^|\s)#")
 
@@ -135,23 +139,13 @@ def parse_answer(ind: Indicator, text: str) -> Answer | Command | Invalid:
         return command
     if word in _SKIP:
         return Answer(UNKNOWN, note)
-    if word in _NA:
+    if word in NA_WORDS:
         if ind.allow_na:
             return Answer(NOT_APPLICABLE, note)
         why = "it is a gate of its stage" if ind.required else "the rubric does not allow it here"
         return Invalid(f"n/a is not accepted for this question: {why}; s skips it as unknown")
     value = _value(ind, body)
     return value if isinstance(value, Invalid) else Answer(value, note)
-
-
-def options_of(ind: Indicator) -> list[tuple[str, str]]:
-    """(id, label) of each level or option, numbered from 1 in this order; none for yes/no."""
-    answer = ind.answer
-    if isinstance(answer, ScaleAnswer):
-        return [(lv.id, lv.label) for lv in answer.levels]
-    if isinstance(answer, (ChoiceAnswer, MultiAnswer)):
-        return [(o.id, o.label) for o in answer.options]
-    return []
 
 
 def _pick(options: list[tuple[str, str]], token: str) -> str | Invalid | None:
@@ -172,7 +166,7 @@ def _value(ind: Indicator, body: str) -> Any:
     answer = ind.answer
     word = _norm(body)
     if isinstance(answer, BooleanAnswer):
-        if word in _YES:
+        if word in YES_WORDS:
             return True
         if word in _NO:
             return False
@@ -235,58 +229,6 @@ def _number(answer: NumberAnswer, body: str) -> int | float | Invalid:
     return int(number) if number.is_integer() else number
 
 
-def _bare(stored: Any) -> Any:
-    return stored.get("value") if isinstance(stored, dict) else stored
-
-
-def describe(ind: Indicator, stored: Any) -> str:
-    """A saved answer in words: labels instead of ids, the unit of a number, the note."""
-    value = _bare(stored)
-    note = stored.get("note") if isinstance(stored, dict) else None
-    word = value.strip().lower() if isinstance(value, str) else None
-    labels = dict(options_of(ind))
-    if value is None or word in ("unknown", "?", ""):
-        text = "unknown (skipped)"
-    elif word in _NA:
-        text = "n/a"
-    elif isinstance(ind.answer, BooleanAnswer):
-        text = "yes" if value is True or word in _YES else "no"
-    elif isinstance(value, (int, float)) and isinstance(ind.answer, NumberAnswer):
-        text = f"{value:g} {ind.answer.unit}".rstrip()
-    elif isinstance(value, list):
-        text = "; ".join(labels.get(str(v), str(v)) for v in value) or "none"
-    else:
-        text = labels.get(str(value), str(value))
-    return f"{text}  # {note}" if note else text
-
-
-# --- the order of the questions ------------------------------------------------------------
-
-
-def question_order(rubric: Rubric) -> tuple[Indicator, ...]:
-    """Grouped by dimension in the rubric's order, in rubric order within a dimension; a
-    follow-up (ask_if) whose condition would come later moves to just after its condition."""
-    rank = {d.id: k for k, d in enumerate(rubric.dimensions)}
-    ordered = sorted(rubric.indicators, key=lambda ind: rank[ind.dimension])
-    result: list[Indicator] = []
-    placed: set[str] = set()
-    waiting: dict[str, list[Indicator]] = {}
-
-    def place(ind: Indicator) -> None:
-        result.append(ind)
-        placed.add(ind.id)
-        for follower in waiting.pop(ind.id, []):
-            place(follower)
-
-    for ind in ordered:
-        condition = ind.ask_if.indicator if ind.ask_if is not None else None
-        if condition is not None and condition not in placed:
-            waiting.setdefault(condition, []).append(ind)
-        else:
-            place(ind)
-    return tuple(result)
-
-
 def applies(compiled: CompiledRubric, ind: Indicator, answers: Mapping[str, Any]) -> bool:
     """Whether the question is asked: no ask_if, its condition not answered yet or unknown, or
     answered above the threshold (the same rule as the engine, which scores the fallback)."""
@@ -297,7 +239,7 @@ def applies(compiled: CompiledRubric, ind: Indicator, answers: Mapping[str, Any]
         return False
     if condition.id not in answers:
         return True
-    score = compiled.scorers[compiled.position[condition.id]](_bare(answers[condition.id]))
+    score = compiled.scorers[compiled.position[condition.id]](bare_value(answers[condition.id]))
     return score is None or score > ind.ask_if.above
 
 

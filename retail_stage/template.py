@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+from retail_stage.questions import options_of, question_order
 from retail_stage.rubric import Indicator, NumberAnswer, Rubric
 
 WIDTH = 100
@@ -32,8 +33,6 @@ def _comment(text: str, indent: str, first: str = "", rest: str = "") -> list[st
 
 def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
     """How to answer: the kind, each option id with its meaning, n/a, gate and condition."""
-    from retail_stage.questionnaire import options_of
-
     answer = ind.answer
     indent, pad = "  ", " " * NUMBER_WIDTH
     lines: list[str] = []
@@ -74,7 +73,7 @@ def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
 
 def template_text(rubric: Rubric, schema: str) -> str:
     """The blank profile of `rubric`; `schema` is the $schema reference for editors."""
-    from retail_stage.questionnaire import flow_value, question_order
+    from retail_stage.questionnaire import flow_value
 
     stage_names = {s.id: s.name for s in rubric.stages}
     dimensions = {d.id: d for d in rubric.dimensions}

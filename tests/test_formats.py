@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from retail_stage.cli import app
 from retail_stage.engine import CompiledRubric
 from retail_stage.render.csv import cell, columns
-from retail_stage.render.formats import Formatter, OutputFormat
+from retail_stage.render.formats import OutputFormat
+from retail_stage.render.formatter import Formatter
 from retail_stage.render.markdown import escape
 
 from .conftest import DATA, EXAMPLES

@@ -6,7 +6,7 @@ answer goes in as a `Text` (render.text.literal), never as markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -15,14 +15,26 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from retail_stage.questions import describe, options_of, question_order
 from retail_stage.render.table import stage_style
 from retail_stage.render.text import literal
 from retail_stage.rubric import NumberAnswer
 
 if TYPE_CHECKING:
     from retail_stage.engine import CompiledRubric, Result
-    from retail_stage.questionnaire import Assessment
     from retail_stage.rubric import Indicator, Rubric
+
+
+class Answers(Protocol):
+    """What the views read of an assessment under way (the questionnaire's `Assessment`)."""
+
+    company: dict[str, Any]
+    answers: dict[str, Any]
+
+    def questions(self) -> list[Indicator]:
+        """The questions asked given the answers so far, in order."""
+        ...
+
 
 BAR_WIDTH = 12
 """Characters of a stage's attainment bar; the threshold is marked inside it."""
@@ -39,8 +51,6 @@ def _join(*parts: Text | str, sep: str = "") -> Text:
 
 def intro(rubric: Rubric, resuming: bool) -> RenderableType:
     """What the stages mean, how many questions, the keys that skip, go back and quit."""
-    from retail_stage.questionnaire import question_order
-
     ladder = Table.grid(padding=(0, 2))
     ladder.add_column(no_wrap=True)
     ladder.add_column()
@@ -114,8 +124,6 @@ def question(
     ind: Indicator, number: int, total: int, dimension: str, current: Any
 ) -> RenderableType:
     """One question: header, text, help, numbered options, current answer, the keys."""
-    from retail_stage.questionnaire import describe, options_of
-
     parts: list[RenderableType] = [
         Text(),
         Rule(header(number, total, dimension), align="left", style="blue"),
@@ -181,10 +189,9 @@ def note(message: str, style: str = "dim") -> Text:
     return literal(message, style)
 
 
-def answered(assessment: Assessment, path: str, position: int) -> RenderableType:
+def answered(assessment: Answers, path: str, position: int) -> RenderableType:
     """What a resumed assessment already holds, and where it continues."""
     questions = assessment.questions()
-    from retail_stage.questionnaire import describe
 
     table = Table(box=None, padding=(0, 1), header_style="dim", expand=True)
     table.add_column("#", justify="right", no_wrap=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from retail_stage.render.formats import Formatter
+from retail_stage.render.formatter import Formatter
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result

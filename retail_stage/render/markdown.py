@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from retail_stage.render.formats import Formatter
+from retail_stage.render.formatter import Formatter
 from retail_stage.render.text import neutral
 
 if TYPE_CHECKING:

@@ -3,15 +3,24 @@ the index, the mean score of each dimension and the weakest one."""
 
 from __future__ import annotations
 
-import statistics
 from array import array
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from retail_stage.batch import Tally
     from retail_stage.rubric import Rubric
 
 LABELS = ("1.0", "2.0")
+
+
+class Tally(NamedTuple):
+    """What the summary counts of one scored profile (a tuple: it crosses processes cheaply)."""
+
+    stage: str
+    label: str
+    ladder_index: float
+    """The result's index (named so as not to hide tuple.index)."""
+    dimensions: tuple[float | None, ...]
+    """Each dimension's score, for the summary; empty when the job renders each result."""
 
 
 class Portfolio:
@@ -54,6 +63,9 @@ class Portfolio:
         if len(values) == 1:
             quartiles = [values[0]] * 3
         else:
+            # Here only: it loads fractions, decimal and random, which `score` does not need.
+            import statistics
+
             quartiles = statistics.quantiles(values, n=4, method="inclusive")
         points = [values[0], *quartiles, values[-1]]
         return {name: round(point, 4) for name, point in zip(names, points, strict=True)}

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from retail_stage.render.formats import Formatter
+from retail_stage.render.formatter import Formatter
 from retail_stage.render.text import literal
 
 if TYPE_CHECKING:

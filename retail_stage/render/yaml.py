@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from retail_stage.render.formats import Formatter
+from retail_stage.render.formatter import Formatter
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result
