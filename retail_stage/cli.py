@@ -106,11 +106,6 @@ def _compiled(rubric: Path | None, lang: str | None = None):  # type: ignore[no-
     return compile_rubric(_rubric_in(rubric, lang))
 
 
-def _named_files(arguments: list[str]) -> set[Path]:
-    """The files named on the command line (not those found in folders), resolved."""
-    return {Path(a).resolve() for a in arguments if a != "-" and Path(a).is_file()}
-
-
 class InputFormat(str, Enum):
     """How to read stdin when its content cannot tell."""
 
@@ -188,117 +183,51 @@ def score(
     lang: LangOption = None,
 ) -> None:
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
-    from retail_stage.batch import (
-        Counts,
-        Job,
-        Outcome,
-        WorkerLost,
-        input_bytes,
-        progress_bar,
-        run_batch,
+    from retail_stage.scoring_run import (
+        BadRequest,
+        CannotWrite,
+        Interrupted,
+        OutputClosed,
+        ScoringRequest,
+        Stopped,
+        run_scoring,
     )
-    from retail_stage.output import open_output
 
-    compiled = _compiled(rubric, lang)
-    if output is not None and not output.resolve().parent.is_dir():
-        why = "is not a folder" if output.parent.exists() else "does not exist"
-        _err(f"{output}: error: cannot write: {output.parent} {why}")
-        raise typer.Exit(EXIT_USAGE)
-    if output is not None and output.resolve() in _named_files([*paths, str(rubric or "")]):
-        _err(f"{output}: error: the output is also an input; choose another file")
-        raise typer.Exit(EXIT_USAGE)
-    reports = None
-    if report_dir is not None:
-        from retail_stage.render.report import ReportWriter
-
-        if report_format is ReportFormat.TERMINAL:
-            _err(
-                "error: --report-format: the terminal format is for the screen; use html, svg, "
-                "txt, md or json"
-            )
-            raise typer.Exit(EXIT_USAGE)
-        try:
-            reports = ReportWriter(report_dir, report_format, compiled.rubric)
-        except OSError as exc:
-            _err(f"{report_dir}: error: cannot create the report folder: {exc.strerror or exc}")
-            raise typer.Exit(EXIT_USAGE) from None
-    job = Job(
-        str(rubric) if rubric is not None else None,
+    request = ScoringRequest(
+        paths,
+        _compiled(rubric, lang),
         fmt,
-        not summary,
-        max_bytes,
-        _language(lang),
-        None if reports is None else report_format.value,
+        rubric_path=rubric,
+        lang=_language(lang),
+        output=output,
+        summary=summary,
+        fail_fast=fail_fast,
+        workers=workers,
+        input_format=input_format.value if input_format else None,
+        max_bytes=max_bytes,
+        report_dir=report_dir,
+        report_format=report_format,
     )
-    counts = Counts()
-    portfolio = None
-    if summary:
-        from retail_stage.render.summary import Portfolio
-
-        portfolio = Portfolio(compiled.rubric)
-    advance, stop = progress_bar(input_bytes(paths)) if sys.stderr.isatty() else (None, None)
     try:
-        with open_output(output) as stream:
-            formatter = fmt.formatter(stream, compiled.rubric)
-
-            def take(outcome: Outcome) -> bool:
-                """Count, report and write one outcome; False when the batch stops there."""
-                counts.add(outcome)
-                if outcome.failure is not None:
-                    _err(outcome.failure)
-                for warning in outcome.warnings:
-                    _err(warning)
-                if portfolio is not None:
-                    portfolio.add(outcome.tally)
-                else:
-                    formatter.write_rendered(outcome.text)
-                if reports is not None and outcome.report is not None:
-                    reports.write_rendered(*outcome.report)
-                if advance is not None:
-                    advance(1, outcome.size)
-                return not (fail_fast and outcome.failure is not None)
-
-            for block in run_batch(
-                job,
-                paths,
-                workers=workers,
-                input_format=input_format.value if input_format else None,
-            ):
-                if block.details is None:  # every profile scored: count and write at once
-                    counts.add_block(block)
-                    formatter.write_block(block.text, block.lengths)
-                    if advance is not None:
-                        advance(len(block.lengths), block.size)
-                elif not all(take(outcome) for outcome in block.outcomes()):
-                    break
-            if stop is not None:
-                stop()
-            if portfolio is not None:
-                formatter.write_summary(portfolio)
-            else:
-                formatter.close()
-    except KeyboardInterrupt:
-        if stop is not None:
-            stop()
-        _err("interrupted: nothing was written" if output else "interrupted")
-        raise typer.Exit(130) from None
-    except WorkerLost as exc:
-        if stop is not None:
-            stop()
-        _err(f"error: {exc}; nothing was written" if output else f"error: {exc}")
+        done = run_scoring(request, _err)
+    except (BadRequest, CannotWrite) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    except Stopped as exc:
+        _err(str(exc))
         raise typer.Exit(EXIT_INVALID) from None
-    except BrokenPipeError:
+    except Interrupted as exc:
+        _err(str(exc))
+        raise typer.Exit(130) from None
+    except OutputClosed:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining
         # about the unflushed rest at exit.
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_INVALID) from None
-    except OSError as exc:
-        _err(f"{output or '<stdout>'}: error: cannot write: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_USAGE) from None
-    _err(counts.line([compiled.rubric.baseline.id] + [s.id for s in compiled.rubric.stages]))
-    raise typer.Exit(EXIT_INVALID if counts.failures else EXIT_OK)
+    _err(done.line)
+    raise typer.Exit(EXIT_INVALID if done.failures else EXIT_OK)
 
 
 class ProblemFormat(str, Enum):
