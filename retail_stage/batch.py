@@ -636,13 +636,14 @@ def _runs(
 def _read_at(path: str, offset: int, length: int, identity: _Identity) -> bytes:
     """The bytes at `offset` in `path`; raises _Changed when the file is no longer the one
     the parent opened (replaced, rewritten, cut), OSError when it cannot be read."""
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        if _identity(os.fstat(handle)) != identity:
+    with open(path, "rb", buffering=0) as stream:
+        if _identity(os.fstat(stream.fileno())) != identity:
             raise _Changed
-        data = os.pread(handle, length, offset)
-    finally:
-        os.close(handle)
+        if hasattr(os, "pread"):  # one call instead of two; not on Windows
+            data = os.pread(stream.fileno(), length, offset)
+        else:
+            stream.seek(offset)
+            data = stream.read(length)
     if len(data) != length:
         raise _Changed
     return data
@@ -752,7 +753,7 @@ def _worker_main(
 
     # Ctrl-C is the parent's to handle: it stops the workers and removes the partial output.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent's ends of the pipes came with the fork: closed here, so that when the parent
+    # The parent's ends of the pipes came with a fork: closed here, so that when the parent
     # dies this worker reads the end of its tasks instead of waiting for them forever.
     for connection in parents:
         connection.close()
@@ -806,6 +807,9 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
     import multiprocessing
 
     context = multiprocessing.get_context()
+    # A forked worker holds every pipe the parent has, and must close the parent's ends; a
+    # spawned one (the default on Windows and macOS) holds only those it is given.
+    inherited = context.get_start_method() == "fork"
     processes: list[multiprocessing.process.BaseProcess] = []
     inboxes: list[Connection] = []
     outboxes: list[Connection] = []
@@ -814,7 +818,7 @@ def _parallel(job: Job, tasks: Iterator[list[_Unit]], workers: int) -> Iterator[
             task_reader, task_writer = context.Pipe(duplex=False)
             answer_reader, answer_writer = context.Pipe(duplex=False)
             _widen(answer_writer)
-            parents = [*inboxes, *outboxes, task_writer, answer_reader]
+            parents = [*inboxes, *outboxes, task_writer, answer_reader] if inherited else []
             process = context.Process(
                 target=_worker_main,
                 args=(job, task_reader, answer_writer, parents),
@@ -866,8 +870,10 @@ ANSWER_PIPE_BYTES = 1 << 20
 def _widen(connection: Connection) -> None:
     """Make a pipe hold several answers: the parent reads them in task order, so a worker
     ahead of the others would otherwise wait, with its answer half written, for its turn."""
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # Windows: its pipes are sized otherwise
+        return
     with contextlib.suppress(AttributeError, OSError):  # not Linux, or above the system's limit
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, ANSWER_PIPE_BYTES)
 

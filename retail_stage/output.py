@@ -29,7 +29,11 @@ class _LazyFile(io.TextIOBase):
             )
             # mkstemp makes the file private (0600); a report is an ordinary file, so give it
             # the permissions open() would: those of the file it replaces, else 0666 less umask.
-            os.fchmod(handle, _mode_for(self.path))
+            mode = _mode_for(self.path)
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(handle, mode)
+            else:
+                os.chmod(self.temporary, mode)
             self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         return self._stream
 
