@@ -7,7 +7,6 @@ input order, so one broken profile among thousands costs one error line.
 from __future__ import annotations
 
 import contextlib
-import gc
 import glob
 import io
 import os
@@ -766,9 +765,6 @@ def serve(job: Job, inbox: Connection, outbox: Connection) -> None:
     import queue
 
     scorer = Scorer(job)
-    # Everything made so far (modules, the compiled rubric) lives as long as the worker: the
-    # collector need not look at it again, nor run every few hundred objects of a profile.
-    _tune_collector()
     tasks: queue.SimpleQueue[list[_Unit] | None] = queue.SimpleQueue()
 
     def receive() -> None:
@@ -918,58 +914,12 @@ def run_batch(
     number, the outcomes (and so the output) are the same, byte for byte.
     """
     workers, tasks = plan_workers(_tasks(_units(arguments, input_format, job.max_bytes)), workers)
-    # Set before the workers are forked: they start with it (and the pages of what is frozen
-    # stay shared, as the collector no longer writes to them).
-    with _lean_collector():
-        if workers <= 1:
-            scorer = Scorer(job)
-            for task in tasks:
-                yield from scorer.run_blocks(task)
-            return
-        yield from _parallel(job, tasks, workers)
-
-
-YOUNG_COLLECTION = 10_000
-"""Container objects made (less those freed) between two collections of the youngest
-generation while a batch is scored, instead of Python's 700.
-
-A task's profiles, parsed and scored, make a few thousand objects that all die with it, in
-order and without cycles: with 700 the collector would run several times a task, each time
-walking that task's live objects; with this it seldom runs (cycles, from a failed profile's
-exception, are still collected)."""
-
-
-_collector_lock = threading.Lock()
-_collector_runs: list[tuple[tuple[int, ...], int]] = []
-"""One entry a batch now scoring in this process, each the collector's threshold and freeze
-count from before the first of them began: the last to end restores them (batches of one
-program, taken in turns or run in threads, need not end in the order they began)."""
-
-
-def _tune_collector() -> tuple[tuple[int, ...], int]:
-    """Freeze what exists and collect young objects every YOUNG_COLLECTION; the threshold
-    and freeze count from before."""
-    before = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()
-    gc.set_threshold(YOUNG_COLLECTION, *before[0][1:])
-    return before
-
-
-@contextlib.contextmanager
-def _lean_collector() -> Iterator[None]:
-    """The garbage collector set for scoring while the block runs (then restored): what
-    exists already is frozen, and young objects are collected every YOUNG_COLLECTION."""
-    with _collector_lock:
-        _collector_runs.append(_collector_runs[0] if _collector_runs else _tune_collector())
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            threshold, frozen = _collector_runs.pop()
-            if not _collector_runs:
-                gc.set_threshold(*threshold)
-                if not frozen:  # what someone else froze stays frozen (and what froze with it)
-                    gc.unfreeze()
+    if workers <= 1:
+        scorer = Scorer(job)
+        for task in tasks:
+            yield from scorer.run_blocks(task)
+        return
+    yield from _parallel(job, tasks, workers)
 
 
 def plan_workers(

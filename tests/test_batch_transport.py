@@ -412,36 +412,6 @@ def test_a_block_of_clean_profiles_is_made_as_pack_would_make_it(tmp_path: Path)
     assert scorer.run_block(missing) == pack(scorer.run_task(missing))
 
 
-def test_scoring_tunes_the_collector_and_then_restores_it(tmp_path: Path) -> None:
-    import gc
-
-    gc.unfreeze()  # as a process starts: nothing frozen
-    before = gc.get_threshold()
-    blocks = run_batch(Job(MINI, OutputFormat.JSONL), [str(many_lines(tmp_path))], workers=1)
-    next(blocks)
-    assert gc.get_threshold() == (batch.YOUNG_COLLECTION, *before[1:])
-    assert gc.get_freeze_count() > 0
-    assert len(list(blocks)) == 200 // batch.LINES_PER_TASK
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
-    # Two batches of one program, run in turns and ended in the order they began (not
-    # nested): the collector is as before once both are done, and tuned while either runs.
-    first = run_batch(Job(MINI, OutputFormat.JSONL), [str(tmp_path)], workers=1)
-    second = run_batch(Job(MINI, OutputFormat.JSONL), [str(tmp_path)], workers=1)
-    next(first)
-    next(second)
-    first.close()
-    assert gc.get_threshold() == (batch.YOUNG_COLLECTION, *before[1:])
-    second.close()
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
-    # What the caller froze stays frozen.
-    gc.freeze()
-    try:
-        assert len(list(run_batch(Job(MINI, OutputFormat.JSONL), [str(tmp_path)], workers=1)))
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-
-
 @pytest.mark.parametrize("broken", [False, True])
 def test_a_file_of_many_profiles_crosses_in_blocks_of_block_profiles(
     tmp_path: Path, broken: bool
