@@ -1,10 +1,10 @@
 """A checked rubric kept on disk, so that a run need not build pydantic's models to check it.
 
-Building the models and validating the bundled rubric is most of the start-up of
-`retail-stage score one.yaml`: about 260 against 140 ms on the development machine, so reading
-the checked rubric from here gains about 85% there (benchmarks/bench_startup.py, with and
-without the cache in the same run). Its outcome depends on the rubric's bytes, the language
-asked for and this package's code alone, so an entry is keyed by the SHA-256 of the bytes, the
+What it gains, `retail-stage score one.yaml` with and without it in the same run
+(benchmarks/bench_startup.py, medians, 2 cores): with typer 0.29, which imports pydantic
+itself, 239-249 against 283-288 ms, +14% to +20%; with typer 0.26-0.28, 143-162 against
+267-317 ms, +86% to +95%. A rubric's checked form depends on its bytes, the language asked
+for and this package's code alone, so an entry is keyed by the SHA-256 of the bytes, the
 language and the package version, and is used only when all three match what it records.
 
 Entries are JSON files in `cache_dir()`, written atomically. The cache is only ever a
