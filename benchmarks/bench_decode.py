@@ -1,4 +1,6 @@
-"""Decoding a JSONL profile line: the exact load_json against the batch's load_json_line.
+"""Decoding a JSONL profile line: the exact load_json (the json module with its duplicate-key
+hook and checks) against the batch's load_json_line (jiter, the exact decoder for what jiter
+refuses).
 
     python benchmarks/bench_decode.py [--lines N] [--rounds N]
 
@@ -52,7 +54,7 @@ def main() -> None:
         path = Path(folder) / "profiles.jsonl"
         write_jsonl(path, profiles(min(args.lines, 20_000)), args.lines)
         lines = path.read_text(encoding="utf-8").splitlines()
-    load_json_line(lines[0], "warm-up")  # its first call imports pydantic_core
+    load_json_line(lines[0], "warm-up")  # its first call imports jiter
     gc.freeze()
     runs = {
         ("dropped", "load_json"): dropping(load_json, lines),

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
 BUNDLED_RUBRIC_NAME = "retail-stages.yaml"
 
-PRECOMPILED_RUBRIC = Path(__file__).with_name("bundled_rubric.json")
-"""The bundled rubric already checked, once per language (see `precompile_bundled_rubric`)."""
-
 
 def bundled_rubric_path() -> Path:
     """The rubric shipped with the package (inside the wheel, or in a source checkout)."""
@@ -144,94 +141,50 @@ def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubr
     """The rubric at `path` (default: the bundled one), checked as a whole; raises SourceError.
 
     Its texts are resolved to `lang` when the rubric declares it, else to its first language,
-    so every consumer reads plain strings.
+    so every consumer reads plain strings. A rubric checked before is read from the cache
+    (`retail_stage.rubric_cache`), which only ever holds what checking these bytes gave.
     """
-    if path is None:
-        return _bundled_rubric(lang)
-    return _load_rubric(str(path), lang)
-
-
-@functools.lru_cache(maxsize=8)
-def _bundled_rubric(lang: str | None) -> Rubric:
-    path = str(bundled_rubric_path())
-    return _precompiled_rubric(path, lang) or _load_rubric(path, lang)
+    return _load_rubric(str(bundled_rubric_path() if path is None else path), lang)
 
 
 @functools.lru_cache(maxsize=8)
 def _load_rubric(path: str, lang: str | None) -> Rubric:
-    rubric, problems = read_rubric(path, lang)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or rubric is None:
-        raise SourceError(errors)
-    return rubric
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
-
-
-def _precompiled_rubric(path: str, lang: str | None) -> Rubric | None:
-    """The bundled rubric from its precompiled form, only when made from these very bytes.
-
-    Building the pydantic models and validating the bundled rubric is most of the start-up
-    time of a run; its outcome depends on the YAML's bytes alone, so it is done once, when the
-    package is built, and checked here by hash: an edited YAML goes through full validation.
-    """
-    import json
-
-    from retail_stage.rubric import rubric_from_data
+    from retail_stage import rubric_cache
 
     try:
         data = Path(path).read_bytes()
-        stored = json.loads(PRECOMPILED_RUBRIC.read_bytes())
-    except (OSError, ValueError):
-        return None  # no precompiled form, or a damaged one: validate the YAML instead
-    if not isinstance(stored, dict) or stored.get("sha256") != _sha256(data):
-        return None
-    try:
-        rubrics = stored["rubrics"]
-        first = next(iter(rubrics.values()))["languages"][0]
-        return rubric_from_data(rubrics[lang if lang in rubrics else first])
-    except (LookupError, TypeError, AttributeError, ValueError, StopIteration):
-        return None  # a damaged precompiled form: validate the YAML instead
+    except OSError as exc:
+        raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
+    cached = rubric_cache.read(data, lang)
+    if cached is not None:
+        return cached
+    rubric, problems = read_rubric(path, lang, data=data)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or rubric is None:
+        raise SourceError(errors)
+    rubric_cache.write(data, lang, rubric)
+    return rubric
 
 
-def precompile_bundled_rubric() -> dict[str, Any]:
-    """The content of `PRECOMPILED_RUBRIC`: the bundled rubric checked in each of its languages.
-
-    Every rubric in it comes from full validation (`read_rubric`); the hash ties it to the
-    YAML it was made from. `scripts/precompile_rubric.py` writes it.
-    """
-    from retail_stage.rubric import plain_data
-
-    path = str(bundled_rubric_path())
-    rubric, problems = read_rubric(path)
-    if rubric is None:
-        raise SourceError([p for p in problems if p.severity == "error"])
-    rubrics = {}
-    for language in rubric.languages:
-        resolved, _ = read_rubric(path, language)
-        rubrics[language] = plain_data(resolved)
-    return {"sha256": _sha256(Path(path).read_bytes()), "rubrics": rubrics}
-
-
-def read_rubric(path: str, lang: str | None = None) -> tuple[Rubric | None, list[Problem]]:
+def read_rubric(
+    path: str, lang: str | None = None, *, data: bytes | None = None
+) -> tuple[Rubric | None, list[Problem]]:
     """The rubric at `path` (None when it has errors) and all its problems, warnings included.
 
     Field errors and whole-rubric problems are reported together, as far as the valid parts
-    allow, in the order of their position in the file.
+    allow, in the order of their position in the file. `data`, when given, is the file's
+    content already read.
     """
     from pydantic import ValidationError
 
     from retail_stage import rubric_model
     from retail_stage.rubric import DEFAULT_LANGUAGE, check_rubric
 
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
     text = decode(data, path)
     content = load_yaml(text, path)
 

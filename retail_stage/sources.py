@@ -382,8 +382,10 @@ def _decoded(text: str, path: str, line_offset: int) -> Any:
         ) from None
     except ValueError as exc:
         raise SourceError(Problem(path, f"invalid JSON: {exc}", 1 + line_offset, 1)) from None
-    except RecursionError:
-        raise SourceError(Problem(path, "document is nested too deeply")) from None
+    except RecursionError:  # json says no more: the line (in JSONL) is what it can name
+        raise SourceError(
+            Problem(path, "document is nested too deeply", 1 + line_offset, 1)
+        ) from None
 
 
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
@@ -414,7 +416,7 @@ def _lone_surrogate(text: str) -> int | None:
 
 
 _JITER_MAX_DIGITS = 4300
-"""Most digits pydantic_core's parser (jiter) reads in an integer, whatever Python's own limit."""
+"""Most digits jiter reads in an integer, whatever Python's own limit."""
 
 _FAST_RECURSION_LIMIT = 1000
 """Python's default recursion limit, with which json reads the 200 levels jiter accepts; at
@@ -427,22 +429,13 @@ _from_json: Callable[..., Any] | None = None
 def load_json_line(text: str, path: str, line_offset: int = 0) -> Any:
     """`load_json` for a JSONL line of a batch: the same value, or the same error, faster.
 
-    pydantic_core's Rust parser (jiter) reads a typical profile line in half the time the json
-    module takes with its duplicate-key hook. Its answer is kept only when it is certainly
-    json's answer; anything else goes to `load_json`, which accepts the line or words its
-    error exactly as before. What differs, and why each case ends the same:
-    - Duplicate keys, which jiter collapses silently: see `_key_count`.
-    - Anything jiter refuses (NaN, Infinity, lone surrogate escapes, nesting over 200 levels,
-      integers over 4,300 digits, bad syntax) goes to `load_json`, which may accept it (a lone
-      surrogate, deep nesting) or refuses it in its own words.
-    - Integers: jiter does not apply Python's limit on digits (sys.set_int_max_str_digits),
-      so when that limit is set below jiter's own every line goes to `load_json`.
-    - What both accept they read alike (tested in tests/test_json_decode.py): floats bit for
-      bit, 1e400 as inf as json does (the profile check then refuses it as not finite), '-0'
-      as the int 0, escapes, the same JSON whitespace. The 200 levels jiter accepts are well
-      within the json module's reach at Python's default recursion limit; below that limit
-      every line goes to `load_json`.
-    Only lines starting with '{' (as every line a program writes does) take the fast path.
+    jiter reads a profile line in about 11 us where the json module with its duplicate-key
+    hook takes about 16 us (benchmarks/bench_decode.py). Whatever jiter refuses (a duplicate
+    key, NaN, Infinity, escaped lone surrogates, nesting over 200 levels, integers over 4,300
+    digits, bad syntax) goes to `load_json`, which accepts the line or words its error and
+    position exactly as ever; what both accept they read alike (tests/test_json_decode.py).
+    When Python's digit limit is set below jiter's, or the recursion limit below Python's
+    default, every line goes to `load_json`, which honours them.
     """
     if (
         text[:1] == "{"
@@ -450,47 +443,21 @@ def load_json_line(text: str, path: str, line_offset: int = 0) -> Any:
         and sys.getrecursionlimit() >= _FAST_RECURSION_LIMIT
     ):
         try:
-            value = (_from_json or _import_from_json())(text, allow_inf_nan=False)
-        except (ValueError, TypeError):  # TypeError: a str jiter cannot encode (lone surrogate)
+            return (_from_json or _import_from_json())(
+                text.encode("utf-8"), allow_inf_nan=False, catch_duplicate_keys=True
+            )
+        except ValueError:  # UnicodeEncodeError too: a surrogate character in the text
             pass
-        else:
-            if text.count(":") == _key_count(value):
-                return value
     return load_json(text, path, line_offset)
 
 
 def _import_from_json() -> Callable[..., Any]:
-    # Imported on first use: 35 ms of start-up that a command reading one document never pays.
+    # Imported on first use: a command reading one document never pays for it.
     global _from_json
-    from pydantic_core import from_json
+    from jiter import from_json
 
     _from_json = from_json
     return from_json
-
-
-def _key_count(value: dict[str, Any]) -> int:
-    """Keys of a decoded object, of the objects among its values, and of theirs.
-
-    Proof that a line whose ':' count equals this has no duplicate key. Outside strings,
-    every ':' of a JSON text follows a key, and every key is followed by one, so the line's
-    ':' count C >= the number of key occurrences in the text. Decoding keeps one key per
-    distinct name in each object, so each decoded dict has at most as many keys as its
-    object had occurrences, fewer exactly when it had a duplicate; and each dict of the value
-    comes from one object of the text. This count K sums the keys of some of those dicts,
-    so K <= C. K == C forces every step to be equal: no ':' inside a string, no duplicate
-    in a counted object, and no key at all in the objects not counted (deeper ones), hence
-    no duplicate anywhere. Any other line (a ':' in a string, an object deeper than
-    counted) merely goes to the exact decoder. A profile is doc -> answers -> {value, note}:
-    three levels count all of its keys.
-    """
-    count = len(value)
-    for inner in value.values():
-        if inner.__class__ is dict:
-            count += len(inner)
-            for innermost in inner.values():
-                if innermost.__class__ is dict:
-                    count += len(innermost)
-    return count
 
 
 def _find_key(text: str, key: str) -> tuple[int, int]:

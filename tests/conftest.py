@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,15 @@ from retail_stage.loading import load_rubric
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples" / "profiles"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rubric_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite, and every process it starts, caches checked rubrics in a folder of its own,
+    never in the user's home (tests of the cache itself point it at their own tmp_path)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RETAIL_STAGE_CACHE_DIR", str(tmp_path_factory.mktemp("rubric-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

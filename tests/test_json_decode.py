@@ -77,32 +77,38 @@ def exact_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_a_profile_line_takes_the_fast_path(exact_calls: list[str]) -> None:
-    assert load_json_line(PROFILE_LINE, "p.jsonl") == json.loads(PROFILE_LINE)
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROFILE_LINE,
+        '{"a": "x:y"}',  # a ':' inside a string
+        '{"a": {"b": {"c": {"d": 1}}}}',  # keys at any depth
+        '{"a": [{"b": 1, "c": 2}], "b": {"a": 1}}',  # the same name in different objects
+    ],
+)
+def test_a_line_jiter_accepts_takes_the_fast_path(exact_calls: list[str], text: str) -> None:
+    assert load_json_line(text, "p.jsonl") == json.loads(text)
     assert exact_calls == []
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        '{"a": 1, "a": 2}',  # a duplicate jiter would collapse
-        '{"a": {"b": {"c": 1, "c": 2}}}',  # at the deepest level counted
-        '{"a": {"b": {"c": {"d": 1, "d": 2}}}}',  # deeper than counted
-        '{"a": [{"b": 1, "b": 2}]}',  # in a list, not counted
-        '{"a": "x:y"}',  # no duplicate, but a ':' inside a string
-        '{"a": {"b": {"c": {"d": 1}}}}',  # no duplicate, but keys deeper than counted
+        '{"a": 1, "a": 2}',  # jiter finds the duplicate; json words it
+        '{"a": {"b": {"c": 1, "c": 2}}}',
+        '{"a": {"b": {"c": {"d": 1, "d": 2}}}}',
+        '{"a": [{"b": 1, "b": 2}]}',  # in a list
         '{"a": "\\ud800"}',  # a lone surrogate: jiter refuses, load_json refuses it too
         '{"a": NaN}',
         "{" * 300 + "}" * 300,  # over jiter's 200 levels
+        '{"a": ' + "9" * 4301 + "}",  # over jiter's 4,300 digits
         '{"a": 1} x',
         ' {"a": 1}',  # not starting with '{': never tried
         '["a", 1]',
         "",
     ],
 )
-def test_the_exact_decoder_decides_what_the_fast_one_cannot_prove(
-    exact_calls: list[str], text: str
-) -> None:
+def test_the_exact_decoder_decides_what_jiter_refuses(exact_calls: list[str], text: str) -> None:
     fast = outcome(load_json_line, text)
     assert exact_calls == [text]
     assert fast == outcome(load_json, text)
@@ -137,7 +143,10 @@ def test_the_exact_decoder_decides_what_the_fast_one_cannot_prove(
             "p.jsonl:7:9: error: invalid JSON: Expecting property name enclosed in double quotes",
         ),
         ("", "p.jsonl:7:1: error: invalid JSON: Expecting value"),
-        ('{"a":' + "[" * 5000 + "]" * 5000 + "}", "p.jsonl: error: document is nested too deeply"),
+        (
+            '{"a":' + "[" * 5000 + "]" * 5000 + "}",
+            "p.jsonl:7:1: error: document is nested too deeply",
+        ),
         (
             '{"a": ' + "9" * 4301 + "}",
             "p.jsonl:7:1: error: invalid JSON: Exceeds the limit (4300 digits) for integer string "
@@ -198,7 +207,7 @@ def test_a_lowered_recursion_limit_is_kept(exact_calls: list[str]) -> None:
             load_json_line(text, "p.jsonl")
     finally:
         sys.setrecursionlimit(before)
-    assert str(refused.value) == "p.jsonl: error: document is nested too deeply"
+    assert str(refused.value) == "p.jsonl:1:1: error: document is nested too deeply"
     assert exact_calls == [text]
 
 
@@ -340,3 +349,56 @@ def test_a_lone_surrogate_costs_its_line_only(tmp_path: Path) -> None:
     (error, result) = (json.loads(line) for line in done.stdout.splitlines())
     assert error["source"] == f"{path}:1"
     assert result["company"]["name"] == "Whole \U0001f600"
+
+
+DIGITS_LIMIT = (
+    "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: value has "
+    "4301 digits; use sys.set_int_max_str_digits() to increase the limit"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "message"),
+    [
+        ('{"company": {"name": "Big"}, "answers": {"a": ' + "9" * 4301 + "}}", 1, DIGITS_LIMIT),
+        (
+            '{"company": {"name": "Big"}, "answers": {"a": NaN}}',
+            1,
+            "invalid JSON: NaN is not a number JSON allows",
+        ),
+        (
+            '{"company": {"name": "Big"}, "answers": {"mc_online_assortment": 1e400}}',
+            66,
+            "expected a finite number for 'mc_online_assortment', got inf",
+        ),
+        (
+            '{"company": {"name": "Deep"}, "answers": {"a": ' + "[" * 5000 + "]" * 5000 + "}}",
+            1,
+            "document is nested too deeply",
+        ),
+        (
+            '{"company": {"name": "Twice"}, "company": {"name": "Twice"}}',
+            32,
+            "duplicate key 'company'",
+        ),
+    ],
+)
+def test_score_names_a_refused_jsonl_line_and_scores_the_next(
+    tmp_path: Path, line: str, where: int, message: str
+) -> None:
+    # Through the real command: no traceback, one located line, the good line after it scored.
+    path = tmp_path / "p.jsonl"
+    good = '{"company": {"name": "Good"}, "answers": {}}'
+    path.write_text(f"{line}\n{good}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "retail_stage", "score", str(path), "-f", "jsonl"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert done.returncode == 1
+    assert f"{path}:1:{where}: error: {message}\n" in done.stderr
+    assert "Traceback" not in done.stderr
+    (error, result) = (json.loads(out) for out in done.stdout.splitlines())
+    assert error == {"source": f"{path}:1", "error": f"{path}:1:{where}: error: {message}"}
+    assert result["company"]["name"] == "Good"

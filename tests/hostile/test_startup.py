@@ -78,12 +78,18 @@ def test_version_fast_path_prints_the_version() -> None:
     assert completed.stdout == f"retail-stage {__version__}\n"
 
 
-def test_scoring_with_the_bundled_rubric_builds_none_of_its_pydantic_models() -> None:
-    # The bundled rubric comes precompiled; only a rubric named with --rubric is modelled.
+def test_scoring_with_a_cached_rubric_builds_none_of_its_pydantic_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first run checks the rubric with its models and caches it; later runs read it.
+    monkeypatch.setenv("RETAIL_STAGE_CACHE_DIR", str(tmp_path / "cache"))
     root = Path(__file__).parent.parent.parent
     example = str(root / "examples" / "profiles" / "03-lotus-lane-grocers.yaml")
-    bundled = loaded_by(["score", example, "--format", "json"])
-    assert "retail_stage.engine" in bundled
-    assert "retail_stage.rubric_model" not in bundled
-    custom = loaded_by(["score", example, "--rubric", str(root / "rubrics" / "retail-stages.yaml")])
-    assert "retail_stage.rubric_model" in custom
+    custom = tmp_path / "custom.yaml"
+    custom.write_text((root / "tests" / "data" / "mini-rubric.yaml").read_text("utf-8"), "utf-8")
+    for arguments in (["--format", "json"], ["--rubric", str(custom)]):
+        first = loaded_by(["score", example, *arguments])
+        assert "retail_stage.rubric_model" in first
+        again = loaded_by(["score", example, *arguments])
+        assert "retail_stage.engine" in again
+        assert "retail_stage.rubric_model" not in again

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,17 @@ def test_the_cli_shows_one_line_and_no_traceback(tmp_path: Path) -> None:
     )
     assert summary.startswith("0 profiles scored, 1 invalid in ")
     assert "Traceback" not in result.output
+
+
+def test_a_file_nested_millions_deep_is_one_line_not_a_crash(tmp_path: Path) -> None:
+    # Under the size limit; libyaml before PyYAML 6.0.4 composed it recursively and the process
+    # died of a segmentation fault (hence the floor PyYAML>=6.0.4). A real process, to see that.
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 2_000_000 + "]" * 2_000_000, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "retail_stage", "score", str(deep), "-f", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == f"{deep}:1:1001: error: document is nested too deeply"
