@@ -38,7 +38,7 @@ def test_untouched_template_scores_as_all_unknown(bundled: CompiledRubric, tmp_p
         0.0,
         0.0,
     )
-    assert (result.stage_low, result.stage_high) == ("single_channel", "smart_retail")
+    assert (result.stage_range.low, result.stage_range.high) == ("single_channel", "smart_retail")
     assert result.company["name"] == "Company name"
 
 
