@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retail_stage import __version__
+from retail_stage.version import __version__
 
 if TYPE_CHECKING:
     from retail_stage.rubric import Rubric

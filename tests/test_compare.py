@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from pathlib import Path
@@ -88,8 +87,9 @@ def test_unknown_to_zero_and_to_na_are_changes_without_a_score_change() -> None:
 
 def test_warns_when_the_companies_or_dates_do_not_match() -> None:
     old = example("03-lotus-lane-grocers")
-    new = copy.copy(old)
-    new.company = {**old.company, "id": "other", "name": "Other", "assessed_on": "2020-01-01"}
+    new = old.replace(
+        company={**old.company, "id": "other", "name": "Other", "assessed_on": "2020-01-01"}
+    )
     assert compare(old, new, load_rubric()).warnings == (
         "company ids differ ('lotus-lane' and 'other'): are these one company?",
         "company names differ ('Lotus Lane Grocers' and 'Other'): are these one company?",

@@ -35,13 +35,34 @@ def test_stage_reached_and_index(mini: CompiledRubric) -> None:
 def test_unknown_answers_lower_coverage_not_stage(mini: CompiledRubric) -> None:
     result = run(mini)
     assert result.coverage == 0.8889  # 8 of 9 weight answered
-    assert (result.stage_low, result.stage_high, result.certain) == ("s1", "s2", False)
+    assert (result.stage_range.low, result.stage_range.high, result.certain) == ("s1", "s2", False)
 
 
 def test_label_from_supply_focus_with_traffic_beside(mini: CompiledRubric) -> None:
     result = run(mini)
     assert (result.focus_supply, result.focus_traffic, result.label) == (0.4, 0.825, "1.0")
     assert run(mini, d=60).label == "2.0"  # supply (0.5 + 3 + 0) / 5 = 0.7
+
+
+def test_label_is_not_certain_when_unknown_supply_answers_straddle_its_threshold(
+    mini: CompiledRubric,
+) -> None:
+    # Supply indicators b (w1), d (w3), f (w1, unknown): 0.4 with f as 0, 0.6 with f as 1.
+    result = run(mini)
+    assert (result.label_range.low, result.label_range.high) == ("1.0", "2.0")
+    assert result.label_range.certain is False
+    assert result.to_dict()["label_range"] == {"low": "1.0", "high": "2.0", "certain": False}
+
+
+def test_label_is_certain_when_no_unknown_answer_can_move_it(mini: CompiledRubric) -> None:
+    low = run(mini, b="none", d=0)  # at most 1 / 5 = 0.2 with f as 1
+    assert (low.label_range.low, low.label_range.high, low.label_range.certain) == (
+        "1.0",
+        "1.0",
+        True,
+    )
+    high = run(mini, d=60)  # already (0.5 + 3) / 5 = 0.7 with f as 0
+    assert (high.label, high.label_range.high, high.label_range.certain) == ("2.0", "2.0", True)
 
 
 def test_dimension_scores_span_all_stages(mini: CompiledRubric) -> None:
@@ -67,7 +88,7 @@ def test_unknown_gate_fails_low_and_holds_high(mini: CompiledRubric) -> None:
     result = run(mini, a=None, b="all", c="y")
     assert result.stages[0].failed_gates == ("a",)
     # With unknowns as 1: a holds, and s2 = (1.5 + 0.5 + 1) / 5 = 0.6 meets its threshold too.
-    assert (result.stage_low, result.stage_high) == ("b0", "s2")
+    assert (result.stage_range.low, result.stage_range.high) == ("b0", "s2")
 
 
 def test_no_skipping_a_stage(mini: CompiledRubric) -> None:
@@ -221,6 +242,7 @@ def test_result_dict_has_the_contract_fields(mini: CompiledRubric) -> None:
         "index",
         "coverage",
         "stage_range",
+        "label_range",
         "stages",
         "dimensions",
         "focus",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import os
@@ -299,9 +298,7 @@ def test_format_from_file_name() -> None:
 
 
 def with_company(result: Result, **company: object) -> Result:
-    renamed = copy.copy(result)
-    renamed.company = company
-    return renamed
+    return result.replace(company=company)
 
 
 def test_report_file_names_are_safe_and_never_collide() -> None:

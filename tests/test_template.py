@@ -31,14 +31,14 @@ def test_untouched_template_scores_as_all_unknown(bundled: CompiledRubric, tmp_p
     path = tmp_path / "blank.yaml"
     path.write_text(template_text(bundled.rubric, "s.json"), encoding="utf-8")
     result = score_one(bundled, path)
-    assert result.scores == [None] * 36
+    assert result.scores == (None,) * 36
     assert (result.stage, result.label, result.coverage, result.index) == (
         "single_channel",
         "1.0",
         0.0,
         0.0,
     )
-    assert (result.stage_low, result.stage_high) == ("single_channel", "smart_retail")
+    assert (result.stage_range.low, result.stage_range.high) == ("single_channel", "smart_retail")
     assert result.company["name"] == "Company name"
 
 

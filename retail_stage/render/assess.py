@@ -251,7 +251,8 @@ def result_view(result: Result, compiled: CompiledRubric, path: str) -> Renderab
     stage = literal(result.stage_name, f"bold {stage_style(len(order), reached)}")
     if not result.certain:
         stage.append(
-            f"  not certain: up to {names[result.stage_high]} if the unknown answers were the best",
+            f"  not certain: up to {names[result.stage_range.high]}"
+            " if the unknown answers were the best",
             style="dim",
         )
     facts.add_row("Stage", stage)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from retail_stage.loading import Failure
 from retail_stage.render.formatter import Formatter
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result
+    from retail_stage.loading import Failure
     from retail_stage.render.summary import Portfolio
 
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -25,10 +25,8 @@ class JsonlFormatter(Formatter):
     """Each result (or `{source, error}`) as one line of JSON."""
 
     def render(self, record: Result | Failure) -> str:
-        """One line, non-ASCII kept (a result's text is built by `Result.to_json`)."""
-        if isinstance(record, Failure):
-            return _one_line(json.dumps(record.to_dict(), ensure_ascii=False)) + "\n"
-        return _one_line(record.to_json()) + "\n"
+        """One line, non-ASCII kept."""
+        return _one_line(json.dumps(record.to_dict(), ensure_ascii=False)) + "\n"
 
     def write_summary(self, portfolio: Portfolio) -> None:
         """The portfolio as one line."""

@@ -41,7 +41,7 @@ class TableFormatter(Formatter):
             [
                 str(record.company.get("name", "")),
                 record.stage,
-                None if record.certain else record.stage_high,
+                None if record.certain else record.stage_range.high,
                 record.label,
                 f"{record.index:.2f}",
                 f"{record.coverage:.0%}",
