@@ -469,6 +469,13 @@ there, and no table has a number key (True == 1), so a number always goes to `re
 
 _NOT_SPECIAL = -2.0
 
+MEMO_SIZE = 4096
+"""Answers a list or number indicator keeps the score of, once read and found good: the
+choices of a survey repeat, so most answers are looked up, not read again."""
+
+_NUMBERS = (int, float)
+"""Exactly these classes (not bool, a subclass of int) are kept by the number memo."""
+
 
 def _special(value: str, ind: Indicator) -> float | None:
     """None for a word meaning unknown, NOT_APPLICABLE for n/a (where allowed), else
@@ -526,11 +533,19 @@ def _option_reader(ind: Indicator, scores: dict[str, float], what: str) -> Reade
 def _multi_reader(ind: Indicator, scores: dict[str, float]) -> Reader:
     expected = ", ".join(scores)
 
+    seen_before: dict[tuple[Any, ...], float] = {}
+
     def read(value: Any) -> float | None:
         if value.__class__ is list:
-            try:  # the common case, options listed once each, in one pass
+            try:  # the common case: a choice seen before, or options listed once each
+                key = tuple(value)
+                if key in seen_before:
+                    return seen_before[key]
                 if len(set(value)) == len(value):
-                    return min(1.0, math.fsum([scores[item] for item in value]))
+                    score = min(1.0, math.fsum([scores[item] for item in value]))
+                    if len(seen_before) < MEMO_SIZE:
+                        seen_before[key] = score
+                    return score
             except (KeyError, TypeError):
                 pass  # an unknown option, or one that is not text: the checks below say which
         if value is None:
@@ -565,7 +580,11 @@ def _number_reader(ind: Indicator, answer: NumberAnswer) -> Reader:
     low, high = answer.min, answer.max
     unit = f" {answer.unit}" if answer.unit else ""
 
+    seen_before: dict[int | float, float] = {}
+
     def read(value: Any) -> float | None:
+        if value.__class__ in _NUMBERS and value in seen_before:
+            return seen_before[value]
         if value is None:
             return None
         if isinstance(value, str):
@@ -584,10 +603,10 @@ def _number_reader(ind: Indicator, answer: NumberAnswer) -> Reader:
                 f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}{unit}",
             )
         # The score of the highest band whose `min` the value reaches.
-        for band_min, band_score in bands:
-            if value >= band_min:
-                return band_score
-        return 0.0
+        score = next((band_score for band_min, band_score in bands if value >= band_min), 0.0)
+        if value.__class__ in _NUMBERS and len(seen_before) < MEMO_SIZE:
+            seen_before[value] = score
+        return score
 
     return read
 
