@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
 from retail_stage.render.summary import Tally
-from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json_line
+from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -507,7 +507,7 @@ def chunk_documents(chunk: _Chunk, max_bytes: int) -> list[Document | Failure]:
 
 def _line_document(path: str, number: int, line: str) -> Document | Failure:
     try:
-        data = load_json_line(line, path, line_offset=number - 1)
+        data = load_json(line, path, line_offset=number - 1)
     except SourceError as exc:
         return Failure(f"{path}:{number}", exc.problems)
     return Document(f"{path}:{number}", path, data, line, 0, number - 1)

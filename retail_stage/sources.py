@@ -7,11 +7,9 @@ location of the error through its node tree.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -338,8 +336,6 @@ def _reject_constant(name: str) -> Any:
 
 _JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
 """One decoder for every document: json.loads with options would build one per call."""
-_SCAN: Callable[[str, int], tuple[Any, int]] = _JSON.scan_once  # type: ignore[attr-defined]
-"""The decoder's scanner: a value and where it ends, without decode()'s whitespace checks."""
 
 
 def load_json(text: str, path: str, line_offset: int = 0) -> Any:
@@ -365,12 +361,7 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
 
 def _decoded(text: str, path: str, line_offset: int) -> Any:
     try:
-        if text[:1] == "{":  # a JSONL line: one object with nothing around it, scanned at once
-            with contextlib.suppress(StopIteration):  # a value cut short: decode() words it
-                value, end = _SCAN(text, 0)
-                if end == len(text):
-                    return value
-        return _JSON.decode(text)  # words "Extra data" and the rest as json does
+        return _JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
             Problem(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno)
@@ -413,51 +404,6 @@ def _lone_surrogate(text: str) -> int | None:
         elif 0xDC00 <= value <= 0xDFFF:
             return escape.start()
     return waiting
-
-
-_JITER_MAX_DIGITS = 4300
-"""Most digits jiter reads in an integer, whatever Python's own limit."""
-
-_FAST_RECURSION_LIMIT = 1000
-"""Python's default recursion limit, with which json reads the 200 levels jiter accepts; at
-a lower limit json may refuse as nested too deeply a line jiter reads, so every line goes to
-`load_json`."""
-
-_from_json: Callable[..., Any] | None = None
-
-
-def load_json_line(text: str, path: str, line_offset: int = 0) -> Any:
-    """`load_json` for a JSONL line of a batch: the same value, or the same error, faster.
-
-    jiter reads a profile line in about 11 us where the json module with its duplicate-key
-    hook takes about 16 us (benchmarks/bench_decode.py). Whatever jiter refuses (a duplicate
-    key, NaN, Infinity, escaped lone surrogates, nesting over 200 levels, integers over 4,300
-    digits, bad syntax) goes to `load_json`, which accepts the line or words its error and
-    position exactly as ever; what both accept they read alike (tests/test_json_decode.py).
-    When Python's digit limit is set below jiter's, or the recursion limit below Python's
-    default, every line goes to `load_json`, which honours them.
-    """
-    if (
-        text[:1] == "{"
-        and not 0 < sys.get_int_max_str_digits() < _JITER_MAX_DIGITS
-        and sys.getrecursionlimit() >= _FAST_RECURSION_LIMIT
-    ):
-        try:
-            return (_from_json or _import_from_json())(
-                text.encode("utf-8"), allow_inf_nan=False, catch_duplicate_keys=True
-            )
-        except ValueError:  # UnicodeEncodeError too: a surrogate character in the text
-            pass
-    return load_json(text, path, line_offset)
-
-
-def _import_from_json() -> Callable[..., Any]:
-    # Imported on first use: a command reading one document never pays for it.
-    global _from_json
-    from jiter import from_json
-
-    _from_json = from_json
-    return from_json
 
 
 def _find_key(text: str, key: str) -> tuple[int, int]:

@@ -225,3 +225,30 @@ def test_table_lists_profiles_and_marks_uncertain_stages() -> None:
     code, text = run(str(EXAMPLES / "03-lotus-lane-grocers.yaml"))
     assert code == 0
     assert "Lotus Lane Grocers" in text
+
+
+def test_a_jsonl_line_is_what_the_json_module_writes_compactly(bundled: CompiledRubric) -> None:
+    from retail_stage.batch import score_paths
+    from retail_stage.render.jsonl import line
+
+    results = list(score_paths(bundled, [str(EXAMPLES)]))
+    assert len(results) == 12
+    for result in results:
+        data = result.to_dict()
+        assert line(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"id": 10**30}, '{"id":1000000000000000000000000000000}'),  # beyond 64 bits
+        ({1: "a"}, '{"1":"a"}'),  # a key that is not text
+        ({"a": "\ud800"}, '{"a":"\\ud800"}'),  # half a surrogate pair
+        ({"a": "x\u2028y\x85"}, '{"a":"x\\u2028y\\u0085"}'),  # line ends other readers see
+        ({"a": "é店"}, '{"a":"é店"}'),
+    ],
+)
+def test_a_jsonl_line_writes_what_orjson_cannot(data: dict[object, str], expected: str) -> None:
+    from retail_stage.render.jsonl import line
+
+    assert line(data) == expected + "\n"

@@ -1,26 +1,21 @@
-"""The fast JSONL line decoder: the same values and the same error lines as `load_json`."""
+"""How a JSON document or JSONL line is read (`load_json`): its values, and its errors as one
+line at the place to fix."""
 
 from __future__ import annotations
 
-import inspect
 import json
-import random
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from retail_stage import sources
 from retail_stage.batch import score_paths
 from retail_stage.engine import CompiledRubric
 from retail_stage.loading import Failure
-from retail_stage.sources import SourceError, load_json, load_json_line
+from retail_stage.sources import SourceError, load_json
 
 PROFILE_LINE = json.dumps(
     {
@@ -56,62 +51,6 @@ def outcome(decode: Any, text: str) -> tuple[str, Any]:
         return "value", canonical(decode(text, "p.jsonl", 6))
     except SourceError as exc:
         return "error", str(exc)
-
-
-def same_as_load_json(text: str) -> tuple[str, Any]:
-    expected = outcome(load_json, text)
-    assert outcome(load_json_line, text) == expected
-    return expected
-
-
-@pytest.fixture
-def exact_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The lines that `load_json_line` handed to the exact decoder."""
-    calls: list[str] = []
-
-    def counting(text: str, path: str, line_offset: int = 0) -> Any:
-        calls.append(text)
-        return load_json(text, path, line_offset)
-
-    monkeypatch.setattr(sources, "load_json", counting)
-    return calls
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        PROFILE_LINE,
-        '{"a": "x:y"}',  # a ':' inside a string
-        '{"a": {"b": {"c": {"d": 1}}}}',  # keys at any depth
-        '{"a": [{"b": 1, "c": 2}], "b": {"a": 1}}',  # the same name in different objects
-    ],
-)
-def test_a_line_jiter_accepts_takes_the_fast_path(exact_calls: list[str], text: str) -> None:
-    assert load_json_line(text, "p.jsonl") == json.loads(text)
-    assert exact_calls == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '{"a": 1, "a": 2}',  # jiter finds the duplicate; json words it
-        '{"a": {"b": {"c": 1, "c": 2}}}',
-        '{"a": {"b": {"c": {"d": 1, "d": 2}}}}',
-        '{"a": [{"b": 1, "b": 2}]}',  # in a list
-        '{"a": "\\ud800"}',  # a lone surrogate: jiter refuses, load_json refuses it too
-        '{"a": NaN}',
-        "{" * 300 + "}" * 300,  # over jiter's 200 levels
-        '{"a": ' + "9" * 4301 + "}",  # over jiter's 4,300 digits
-        '{"a": 1} x',
-        ' {"a": 1}',  # not starting with '{': never tried
-        '["a", 1]',
-        "",
-    ],
-)
-def test_the_exact_decoder_decides_what_jiter_refuses(exact_calls: list[str], text: str) -> None:
-    fast = outcome(load_json_line, text)
-    assert exact_calls == [text]
-    assert fast == outcome(load_json, text)
 
 
 @pytest.mark.parametrize(
@@ -156,7 +95,7 @@ def test_the_exact_decoder_decides_what_jiter_refuses(exact_calls: list[str], te
     ],
 )
 def test_refused_lines_get_todays_error_line(text: str, expected: str) -> None:
-    assert same_as_load_json(text) == ("error", expected)
+    assert outcome(load_json, text) == ("error", expected)
 
 
 @pytest.mark.parametrize(
@@ -178,120 +117,7 @@ def test_refused_lines_get_todays_error_line(text: str, expected: str) -> None:
     ],
 )
 def test_accepted_lines_decode_to_todays_value(text: str, expected: Any) -> None:
-    assert same_as_load_json(text) == ("value", canonical(expected))
-
-
-def test_a_lowered_int_digit_limit_is_kept(exact_calls: list[str]) -> None:
-    text = '{"a": ' + "9" * 1000 + "}"
-    before = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(640)
-    try:
-        assert outcome(load_json_line, text) == (
-            "error",
-            "p.jsonl:7:1: error: invalid JSON: Exceeds the limit (640 digits) for integer string "
-            "conversion: value has 1000 digits; use sys.set_int_max_str_digits() to increase "
-            "the limit",
-        )
-        assert exact_calls == [text]
-    finally:
-        sys.set_int_max_str_digits(before)
-
-
-def test_a_lowered_recursion_limit_is_kept(exact_calls: list[str]) -> None:
-    # 150 levels: within jiter's 200, beyond what json reaches 100 frames below the limit.
-    text = '{"a": ' + "[" * 150 + "]" * 150 + "}"
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(len(inspect.stack(0)) + 100)
-    try:
-        with pytest.raises(SourceError) as refused:
-            load_json_line(text, "p.jsonl")
-    finally:
-        sys.setrecursionlimit(before)
-    assert str(refused.value) == "p.jsonl:1:1: error: document is nested too deeply"
-    assert exact_calls == [text]
-
-
-def float_texts(rng: random.Random) -> Iterator[str]:
-    """Floats as programs write them, and as people and other languages do."""
-    for _ in range(6000):
-        bits = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
-        if bits == bits and abs(bits) != float("inf"):
-            yield repr(bits)
-        whole = str(rng.randint(0, 10 ** rng.randint(0, 25)))
-        fraction = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 30)))
-        sign = rng.choice(["", "-"])
-        exponent = rng.choice(["", f"e{rng.randint(-340, 320)}", f"E+{rng.randint(0, 400)}"])
-        yield f"{sign}{whole}.{fraction}{exponent}"
-        yield f"{sign}{whole}{rng.choice(['e', 'E'])}{rng.choice(['', '-', '+'])}{rng.randint(0, 330)}"
-
-
-def test_floats_decode_to_the_same_bits(exact_calls: list[str]) -> None:
-    texts = list(float_texts(random.Random(7)))
-    line = "{" + ", ".join(f'"f{index}": {text}' for index, text in enumerate(texts)) + "}"
-    fast = outcome(load_json_line, line)
-    assert exact_calls == []  # decoded by jiter, compared with json below
-    assert fast == outcome(load_json, line)
-    assert fast[0] == "value"
-
-
-def rarely(usual: st.SearchStrategy[str], odd: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    """`odd` one time in 30: enough to meet every corner, few enough that most texts decode."""
-    # Not 0 or 29: hypothesis favours the ends of a range.
-    return st.integers(0, 29).flatmap(lambda n: odd if n == 13 else usual)
-
-
-_KEYS = rarely(
-    st.sampled_from(['"a"', '"b"', '"c"', '"é"', '""', '"a:b"'])
-    | st.text(max_size=4).map(json.dumps),
-    st.sampled_from(['"\\u0061"', '"\\ud800"', "a", "'a'", "1"]),
-)
-_STRINGS = rarely(
-    st.text(max_size=8).map(lambda text: json.dumps(text, ensure_ascii=False))
-    | st.sampled_from(['"x: y"', '"\\u00e9"']),
-    st.sampled_from(['":"', '"\\n\\t\\/"', '"\\ud800"', '"\\ud83d\\ude00"', '"\\q"', '"x\ty"']),
-)
-_NUMBERS = rarely(
-    st.integers().map(str) | st.floats(allow_nan=False, allow_infinity=False).map(repr),
-    st.sampled_from(["-0", "-0.0", "1e400", "-1e400", "2E-3", "01", "1.", "NaN", "Infinity"])
-    | st.sampled_from(["-Infinity", "9" * 40, "4.9e-324", "1.7976931348623159e308", "+1"]),
-)
-_SPACE = rarely(st.sampled_from(["", "", "", " ", "\t", "\n", "\r"]), st.just("\x0c"))
-
-
-@st.composite
-def json_texts(draw: st.DrawFn, depth: int = 0) -> str:
-    """A JSON-ish text: mostly valid, with duplicate keys, ':' in strings and odd corners."""
-    kinds = ["object"] * 3 + ["list", "string", "number", "literal"]
-    kind = draw(st.sampled_from(kinds[:1] if depth == 0 else kinds))
-    if depth >= 4 and kind in ("object", "list"):
-        kind = "number"
-    if kind == "object":
-        members = [
-            draw(_SPACE)
-            + draw(_KEYS)
-            + draw(_SPACE)
-            + ":"
-            + draw(_SPACE)
-            + draw(json_texts(depth + 1))
-            for _ in range(draw(st.integers(0, 4)))
-        ]
-        return "{" + draw(_SPACE) + ",".join(members) + draw(_SPACE) + "}"
-    if kind == "list":
-        items = [draw(json_texts(depth + 1)) for _ in range(draw(st.integers(0, 3)))]
-        return "[" + ", ".join(items) + "]"
-    if kind == "string":
-        return draw(_STRINGS)
-    if kind == "number":
-        return draw(_NUMBERS)
-    return draw(rarely(st.sampled_from(["true", "false", "null"]), st.just("tru")))
-
-
-@settings(max_examples=1500, deadline=None)
-@given(
-    json_texts(), rarely(st.sampled_from(["", " ", "\r"]), st.sampled_from(["x", "{}", "\ufeff"]))
-)
-def test_the_fast_decoder_agrees_with_load_json(text: str, tail: str) -> None:
-    same_as_load_json(text + tail)
+    assert outcome(load_json, text) == ("value", canonical(expected))
 
 
 def test_a_batch_names_bad_jsonl_lines_as_before(mini: CompiledRubric, tmp_path: Path) -> None:
@@ -327,7 +153,7 @@ def test_a_lone_half_of_a_surrogate_pair_is_refused_where_it_is(text: str, colum
     # No output could write it (UTF-8 has no such character): refused when read, with its place.
     at = column - 1
     message = f"invalid JSON: {text[at : at + 6]} is half of a surrogate pair, not a character"
-    assert same_as_load_json(text) == ("error", f"p.jsonl:7:{column}: error: {message}")
+    assert outcome(load_json, text) == ("error", f"p.jsonl:7:{column}: error: {message}")
 
 
 def test_a_lone_surrogate_costs_its_line_only(tmp_path: Path) -> None:

@@ -162,6 +162,7 @@ def test_standard_input_closed_is_one_line() -> None:
     )
     message = "<stdin>: error: cannot read: standard input is closed"
     assert done.returncode == 1
-    assert done.stdout == json.dumps({"source": "<stdin>", "error": message}) + "\n"
+    assert json.loads(done.stdout) == {"source": "<stdin>", "error": message}
+    assert done.stdout.count("\n") == 1
     assert done.stderr.splitlines()[0] == "<stdin>: error: cannot read: standard input is closed"
     assert "Traceback" not in done.stderr
