@@ -272,7 +272,8 @@ class CompiledRubric:
     """The indicator ids in rubric order."""
     dimension_ids: tuple[str, ...]
     """The dimension ids in rubric order."""
-    row_of: Mapping[str, Row]
+    readers: Mapping[str, tuple[int, dict[str | bool, float | None], Reader]]
+    """Indicator id to (position, words, read) of its row: what reading an answer needs."""
     position: Mapping[str, int]
     sums: tuple[tuple[int, int, int, float], ...]
     """(stage, dimension, focus: 0 traffic or 1 supply, weight) of each indicator: what the
@@ -348,7 +349,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
         rows=rows,
         ids=tuple(row.id for row in rows),
         dimension_ids=tuple(d.id for d in rubric.dimensions),
-        row_of={row.id: row for row in rows},
+        readers={row.id: (row.position, row.words, row.read) for row in rows},
         position=position,
         sums=tuple((row.stage, row.dimension, int(row.supply), row.weight) for row in rows),
         gates=tuple((row.position, row.gate) for row in rows if row.gate is not None),
@@ -407,23 +408,23 @@ def read_answers(
 ) -> tuple[list[float | None], dict[str, str]]:
     """Each indicator's score (None unknown, NOT_APPLICABLE n/a) and the notes, with the
     follow-up rule applied. Raises AnswerError for the first answer that does not fit."""
-    row_of = compiled.row_of
+    readers = compiled.readers
     scores: list[float | None] = [None] * len(compiled.rows)
     notes: dict[str, str] = {}
     for key, value in answers.items():
-        row = row_of.get(key)  # None for a key that is not an indicator id, or not text
-        if row is None:
-            raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key))
+        try:
+            n, words, read = readers[key]
+        except KeyError:
+            raise AnswerError(("answers", key, KEY), _unknown_indicator(compiled, key)) from None
         if value.__class__ is dict:  # {value, note}
             value, note = _with_note(value, ("answers", key))
             if note:
                 notes[key] = note
-        words = row.words
         try:
             if value.__class__ in _WORD_CLASSES and value in words:
-                scores[row.position] = words[value]
+                scores[n] = words[value]
             else:
-                scores[row.position] = row.read(value)
+                scores[n] = read(value)
         except AnswerError as exc:
             where = ("answers", key, "value") if value is not answers[key] else ("answers", key)
             raise AnswerError((*where, *exc.loc), exc.message) from None
