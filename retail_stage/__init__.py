@@ -5,6 +5,11 @@
     for profile in load_profiles("examples/profiles"):
         print(score(rubric, profile).stage)
 
+    # in a notebook loop, a bad file is an item, not the end of the loop:
+    for item in load_profiles("inbox", errors="yield"):
+        if isinstance(item, SourceError):
+            print(item)             # PATH:LINE:COL: error: MESSAGE
+
 The engine imports neither rich nor typer, so this maps well over partitions of profiles.
 """
 
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from retail_stage.version import __version__
 
@@ -20,8 +25,18 @@ if TYPE_CHECKING:
     from retail_stage.engine import CompiledRubric, Result
     from retail_stage.loading import Document
     from retail_stage.rubric import Rubric
+    from retail_stage.sources import SourceError
 
-__all__ = ["__version__", "load_profiles", "load_rubric", "score"]
+__all__ = ["SourceError", "__version__", "load_profiles", "load_rubric", "score"]
+
+
+def __getattr__(name: str) -> Any:
+    """SourceError, imported when first asked for: `import retail_stage` stays free of YAML."""
+    if name == "SourceError":
+        from retail_stage.sources import SourceError
+
+        return SourceError
+    raise AttributeError(f"module 'retail_stage' has no attribute {name!r}")
 
 
 def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubric:
@@ -34,20 +49,46 @@ def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubr
     return _load(path, lang)
 
 
-def load_profiles(path: str | Path) -> Iterator[Document]:
-    """Every profile document in a file or folder, in order; SourceError on unreadable input."""
+@overload
+def load_profiles(path: str | Path, errors: Literal["raise"] = "raise") -> Iterator[Document]: ...
+@overload
+def load_profiles(
+    path: str | Path, errors: Literal["yield"]
+) -> Iterator[Document | SourceError]: ...
+def load_profiles(
+    path: str | Path, errors: Literal["raise", "yield"] = "raise"
+) -> Iterator[Document] | Iterator[Document | SourceError]:
+    """Every profile document in a file or folder, in order.
+
+    A file that cannot be read or parsed raises SourceError (`errors="raise"`), or is given in
+    its place as a SourceError and the files after it are still read (`errors="yield"`).
+    """
+    if errors not in ("raise", "yield"):
+        raise ValueError(f'errors must be "raise" or "yield", not {errors!r}')
+    return _documents(str(path), raise_errors=errors == "raise")
+
+
+def _documents(path: str, raise_errors: bool) -> Iterator[Any]:
     from retail_stage.batch import find_inputs, read_input
     from retail_stage.loading import Failure, documents_from_text
     from retail_stage.sources import SourceError
 
-    for item in find_inputs([str(path)]):
-        if isinstance(item, Failure):
-            raise SourceError(item.problems)
-        text, kind = read_input(item)
-        for document in documents_from_text(text, item.path, kind):
-            if isinstance(document, Failure):
-                raise SourceError(document.problems)
-            yield document
+    for item in find_inputs([path]):
+        try:
+            if isinstance(item, Failure):
+                raise SourceError(item.problems)
+            text, kind = read_input(item)
+            for document in documents_from_text(text, item.path, kind):
+                if not isinstance(document, Failure):
+                    yield document
+                elif raise_errors:
+                    raise SourceError(document.problems)
+                else:  # a profile that does not fit: the file's next profiles are still read
+                    yield SourceError(document.problems)
+        except SourceError as failure:  # the file cannot be read on: the next file can
+            if raise_errors:
+                raise
+            yield failure
 
 
 _last_compiled: list[tuple[Any, Any]] = []
