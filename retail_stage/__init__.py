@@ -81,10 +81,11 @@ def _documents(path: str, raise_errors: bool) -> Iterator[Any]:
             for document in documents_from_text(text, item.path, kind):
                 if not isinstance(document, Failure):
                     yield document
-                elif raise_errors:
-                    raise SourceError(document.problems)
-                else:  # a profile that does not fit: the file's next profiles are still read
-                    yield SourceError(document.problems)
+                    continue
+                failure = SourceError(document.problems)  # one profile; the next ones follow
+                if raise_errors:
+                    raise failure
+                yield failure
         except SourceError as failure:  # the file cannot be read on: the next file can
             if raise_errors:
                 raise

@@ -5,9 +5,9 @@ What it gains, `retail-stage score one.yaml` with and without it in the same run
 itself, +12% to +14% on 2026-12-05 (405-421 against 455-476 ms; +14% to +20% earlier); with
 typer 0.26-0.28, +86% to +95%. Under the 15% a trick must earn with the newest typer, but it
 stays: without it `score one.yaml` is at the 1.5 x floor start-up target (1.50-1.52).
-A rubric's checked form depends on its bytes, the language asked
-for and this package's code alone, so an entry is keyed by the SHA-256 of the bytes, the
-language and the package version, and is used only when all three match what it records.
+A rubric's checked form depends on its bytes, the language asked for and this package's code
+alone, so an entry is keyed by the SHA-256 of the bytes, the language and the package
+version, and is used only when all three match what it records.
 
 Entries are JSON files in `cache_dir()`, written atomically. The cache is only ever a
 shortcut: an entry that cannot be read, is damaged or records another key is ignored and the
