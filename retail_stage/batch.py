@@ -18,11 +18,19 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
 from retail_stage.render.summary import Tally
-from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, decode, load_json
+from retail_stage.sources import (
+    DEFAULT_MAX_BYTES,
+    Problem,
+    SourceError,
+    decode,
+    load_json,
+    read_limited,
+    regular_size,
+)
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -45,15 +53,16 @@ class Input(NamedTuple):
     kind: str | None
 
 
-def find_inputs(arguments: Iterable[str]) -> Iterator[Input | Failure]:
-    """Inputs named by files, folders (recursively, sorted, hidden skipped), globs and '-'."""
+def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[Input | Failure]:
+    """Inputs named by files, folders (recursively, sorted, hidden skipped), globs and '-';
+    `skip`, a resolved path, is left out wherever a folder or a glob finds it."""
     for argument in arguments:
         if argument == STDIN:
             yield Input(STDIN, None)
             continue
         path = Path(argument)
         if path.is_dir():
-            yield from _folder_inputs(path, argument)
+            yield from _folder_inputs(path, argument, skip)
         elif path.exists():
             yield Input(argument, KIND_BY_SUFFIX.get(path.suffix.lower()))
         elif glob.has_magic(argument):
@@ -62,18 +71,24 @@ def find_inputs(arguments: Iterable[str]) -> Iterator[Input | Failure]:
                 yield _failure(argument, "no file matches this pattern")
             for match in matches:
                 if Path(match).is_dir():
-                    yield from _folder_inputs(Path(match), match)
-                else:
+                    yield from _folder_inputs(Path(match), match, skip)
+                elif not _is(match, skip):
                     yield Input(match, KIND_BY_SUFFIX.get(Path(match).suffix.lower()))
         else:
             yield _failure(argument, "no such file or folder")
 
 
-def _folder_inputs(folder: Path, shown: str) -> Iterator[Input | Failure]:
+def _is(path: str, skip: Path | None) -> bool:
+    """Whether `path` is the file `skip` (compared by name first: resolving costs a call)."""
+    return skip is not None and os.path.basename(path) == skip.name and Path(path).resolve() == skip
+
+
+def _folder_inputs(folder: Path, shown: str, skip: Path | None = None) -> Iterator[Input | Failure]:
     found = False
     for path, kind in _walk(str(folder)):
         found = True
-        yield Input(path, kind)
+        if not _is(path, skip):
+            yield Input(path, kind)
     if not found:
         yield _failure(shown, "folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)")
 
@@ -120,22 +135,27 @@ def sniff_kind(text: str) -> str:
     return "yaml"
 
 
+def _read_whole(stream: BinaryIO, shown: str, kind: str | None, max_bytes: int) -> bytes:
+    """The bytes of an input read whole, never more than the limit plus one byte: a JSONL
+    file's limit is per line, so a regular JSONL file is read whatever its size."""
+    size = regular_size(stream) if kind == "jsonl" else None
+    return read_limited(stream, shown, max(max_bytes, size or 0))
+
+
 def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """(text, kind) of an input; raises SourceError when it cannot be read as text."""
     shown = "<stdin>" if item.path == STDIN else item.path
     try:
         if item.path == STDIN:
-            data = sys.stdin.buffer.read()
+            data = _read_whole(sys.stdin.buffer, shown, item.kind, max_bytes)
         else:
             with open(item.path, "rb") as stream:
-                data = stream.read()
+                data = _read_whole(stream, shown, item.kind, max_bytes)
     except IsADirectoryError:
         raise SourceError(Problem(shown, "is a folder, expected a file")) from None
     except OSError as exc:
         raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
-    text = decode(
-        data, shown, max_bytes=max_bytes if item.kind != "jsonl" else max(max_bytes, len(data))
-    )
+    text = decode(data, shown, max_bytes=len(data) if item.kind == "jsonl" else max_bytes)
     if not text.strip():
         raise SourceError(Problem(shown, "file is empty: expected a profile"))
     return text, item.kind or sniff_kind(text)
@@ -298,7 +318,7 @@ class Scorer:
         """Render one record and note what the summary needs."""
         text = self.formatter.render(record) if self.job.render else ""
         if isinstance(record, Failure):
-            return Outcome(text, record.message, (), None, size)
+            return Outcome(text, "\n".join(record.lines()), (), None, size)
         # Dimension scores serve the portfolio summary only, which is all a job that does not
         # render writes.
         dimensions = () if self.job.render else tuple(v for _, v in record.dimensions)
@@ -529,8 +549,12 @@ def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
         yield from _jsonl_runs(stream, item.path, max_bytes, identity)
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 def _jsonl_runs(
-    stream: BinaryIO, shown: str, max_bytes: int, identity: _Identity | None = None
+    stream: _Readable, shown: str, max_bytes: int, identity: _Identity | None = None
 ) -> Iterator[_Unit]:
     """Chunks of whole lines, read in blocks of READ_BYTES; a line over the limit is
     refused (and skipped) as soon as it is longer, and a NUL byte ends the file.
@@ -667,8 +691,10 @@ def _over_limit(shown: str, number: int, max_bytes: int) -> Failure:
     return Failure(f"{shown}:{number}", (Problem(shown, message, number, 1),))
 
 
-def _units(arguments: Iterable[str], input_format: str | None, max_bytes: int) -> Iterator[_Unit]:
-    for item in find_inputs(arguments):
+def _units(
+    arguments: Iterable[str], input_format: str | None, max_bytes: int, skip: Path | None = None
+) -> Iterator[_Unit]:
+    for item in find_inputs(arguments, skip):
         if isinstance(item, Failure):
             yield item
         elif item.path == STDIN:
@@ -677,6 +703,23 @@ def _units(arguments: Iterable[str], input_format: str | None, max_bytes: int) -
             yield from _jsonl_units(item, max_bytes)
         else:
             yield item
+
+
+class _Joined:
+    """The bytes `head` already read from `rest`, then the rest of it, as one stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes: what is left of the head first."""
+        if not self.head:
+            return self.rest.read(size)
+        if size < 0:
+            data, self.head = self.head + self.rest.read(), b""
+        else:
+            data, self.head = self.head[:size], self.head[size:]
+        return data
 
 
 def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
@@ -697,9 +740,15 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
         yield from _jsonl_runs(stream, "<stdin>", max_bytes)
         return
     try:
-        data = stream.read()
+        data = stream.read(max_bytes + 1)  # never more: stdin may be endless
     except OSError as exc:
         yield _failure("<stdin>", f"cannot read: {exc.strerror or exc}")
+        return
+    if len(data) > max_bytes:
+        if kind is None and sniff_kind(data.decode("utf-8", "replace")) == "jsonl":
+            yield from _jsonl_runs(_Joined(data, stream), "<stdin>", max_bytes)
+        else:
+            yield _failure("<stdin>", f"file is over the limit of {max_bytes:,} bytes")
         return
     try:
         if kind is None and b"\x00" not in data:
@@ -907,13 +956,20 @@ def run_batch(
     *,
     workers: int | None = None,
     input_format: str | None = None,
+    skip: Path | None = None,
+    planned: Callable[[int], None] | None = None,
 ) -> Iterator[Block]:
     """Every profile named by `arguments` scored and rendered, in input order, a Block a task.
 
     `workers` None chooses: one for a small batch, every core for a large one. Whatever the
-    number, the outcomes (and so the output) are the same, byte for byte.
+    number, the outcomes (and so the output) are the same, byte for byte. `skip`, a resolved
+    path, is not read when a folder or a pattern finds it (the file this run writes);
+    `planned` is told how many workers score, once that is known.
     """
-    workers, tasks = plan_workers(_tasks(_units(arguments, input_format, job.max_bytes)), workers)
+    units = _units(arguments, input_format, job.max_bytes, skip)
+    workers, tasks = plan_workers(_tasks(units), workers)
+    if planned is not None:
+        planned(workers)
     if workers <= 1:
         scorer = Scorer(job)
         for task in tasks:

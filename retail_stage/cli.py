@@ -5,25 +5,28 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from retail_stage.render.formats import OutputFormat
 from retail_stage.render.report_formats import CompareFormat, ReportFormat
-from retail_stage.version import __version__
+from retail_stage.version import version_line
+
+if TYPE_CHECKING:
+    from retail_stage.settings import Settings
 
 app = typer.Typer(
     name="retail-stage",
     help="Where a retailer stands in the digitalization of retail: multi-channel, omni-channel "
     "or smart retail, and 1.0 (traffic) or 2.0 (supply and production).",
     no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 rubric_app = typer.Typer(
-    help="Check, show and describe rubrics.", no_args_is_help=True, rich_markup_mode=None
+    help="Check, show and describe rubrics.", no_args_is_help=True, rich_markup_mode="rich"
 )
 app.add_typer(rubric_app, name="rubric")
 
@@ -34,6 +37,7 @@ RubricOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs the Optional spelling on Python 3.10
     typer.Option(
         "--rubric",
+        metavar="FILE",
         help="Rubric YAML (default: the bundled retail-stages rubric).",
         show_default=False,
     ),
@@ -42,14 +46,17 @@ RubricOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"retail-stage {__version__}")
+        typer.echo(version_line())
         raise typer.Exit()
 
 
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option(
+            "--version", metavar="", callback=_version, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Where a retailer stands in the digitalization of retail."""
@@ -59,30 +66,51 @@ def _err(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
-def _language(lang: str | None) -> str | None:
-    """The language asked for: --lang, else the one of the LANG environment variable."""
-    import os
-
-    from retail_stage.rubric import language_of_locale
-
-    return lang if lang else language_of_locale(os.environ.get("LANG", ""))
-
-
-def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-def]
-    """The rubric at `path` in `lang` (from --lang or LANG); exit 2 when it is invalid."""
-    from retail_stage.loading import load_rubric
+def _settings(
+    rubric: Path | None = None,
+    lang: str | None = None,
+    workers: int | None = None,
+    max_bytes: int | None = None,
+) -> Settings:
+    """The settings of this run: the command line's, else the environment's, else the
+    configuration file's (retail_stage.settings); exit 2 when that file is not valid."""
+    from retail_stage.settings import resolve
     from retail_stage.sources import SourceError
 
+    given = {"rubric": rubric, "lang": lang, "workers": workers, "max-bytes": max_bytes}
     try:
-        rubric = load_rubric(path, _language(lang))
+        return resolve(given)
     except SourceError as exc:
         for problem in exc.problems:
             _err(str(problem))
         raise typer.Exit(EXIT_USAGE) from None
-    if lang and lang not in rubric.languages:
+
+
+def _language(lang: str | None) -> str | None:
+    """The language asked for: --lang, RETAIL_STAGE_LANG, the configuration, the locale."""
+    return _settings(lang=lang).lang.value  # type: ignore[no-any-return]
+
+
+def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-def]
+    """The rubric at `path` (else the one the settings name, else the bundled one) in `lang`
+    (else the settings' language); exit 2 when it is invalid."""
+    from retail_stage.loading import load_rubric
+    from retail_stage.settings import LOCALE_VARIABLES
+    from retail_stage.sources import SourceError
+
+    settings = _settings(rubric=path, lang=lang)
+    chosen = settings.lang.value
+    try:
+        rubric = load_rubric(settings.rubric.value, chosen)
+    except SourceError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        raise typer.Exit(EXIT_USAGE) from None
+    asked = settings.lang.origin not in (*LOCALE_VARIABLES, "default")
+    if chosen and asked and chosen not in rubric.languages:
         _err(
-            f"error: --lang {lang}: rubric {rubric.id!r} has no {lang!r} texts; it declares "
-            f"{', '.join(rubric.languages)}"
+            f"error: {settings.lang.origin} {chosen}: rubric {rubric.id!r} has no {chosen!r} "
+            f"texts; it declares {', '.join(rubric.languages)}"
         )
         raise typer.Exit(EXIT_USAGE)
     return rubric
@@ -92,6 +120,7 @@ LangOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--lang",
+        metavar="CODE",
         help="Language of the rubric's texts, e.g. en or zh (default: from LANG, then the "
         "rubric's first language).",
         show_default=False,
@@ -118,38 +147,64 @@ class InputFormat(str, Enum):
 def score(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Profile files (YAML, JSON, JSONL), folders, globs, or - for stdin."),
+        typer.Argument(
+            metavar="PATH...",
+            help="Profile files (YAML, JSON, JSONL), folders, globs, or - for stdin.",
+        ),
     ],
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+        OutputFormat,
+        typer.Option("--format", "-f", rich_help_panel="Output", help="Output format."),
     ] = OutputFormat.TABLE,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
+            rich_help_panel="Output",
             help="Write to this file (atomically) instead of stdout.",
             show_default=False,
         ),
     ] = None,
-    rubric: RubricOption = None,
+    rubric: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--rubric",
+            metavar="FILE",
+            rich_help_panel="Input",
+            help="Rubric YAML (default: RETAIL_STAGE_RUBRIC, the configuration, else the "
+            "bundled retail-stages rubric).",
+            show_default=False,
+        ),
+    ] = None,
     summary: Annotated[
         bool,
         typer.Option(
             "--summary",
+            metavar="",
+            rich_help_panel="Output",
             help="The portfolio view (stages × labels, index spread, dimensions) instead of one "
             "row per profile.",
         ),
     ] = False,
     fail_fast: Annotated[
-        bool, typer.Option("--fail-fast", help="Stop at the first invalid profile.")
+        bool,
+        typer.Option(
+            "--fail-fast",
+            metavar="",
+            rich_help_panel="Running",
+            help="Stop at the first invalid profile.",
+        ),
     ] = False,
     workers: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
             "--workers",
             "-w",
+            metavar="N",
             min=1,
+            rich_help_panel="Running",
             help="Processes scoring in parallel (default: 1 for a small batch, every core for "
             "a large one). The output is the same whatever the number.",
             show_default=False,
@@ -159,18 +214,28 @@ def score(
         Optional[InputFormat],  # noqa: UP045
         typer.Option(
             "--input-format",
+            rich_help_panel="Input",
             help="Format of stdin when its content cannot tell.",
             show_default=False,
         ),
     ] = None,
     max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", min=1, help="Largest file, or JSONL line, accepted (bytes)."),
-    ] = 5 * 1024 * 1024,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--max-bytes",
+            metavar="BYTES",
+            min=1,
+            rich_help_panel="Input",
+            help="Largest file, or JSONL line, accepted, in bytes (default: 5 MiB).",
+            show_default=False,
+        ),
+    ] = None,
     report_dir: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--report-dir",
+            metavar="FOLDER",
+            rich_help_panel="Output",
             help="Also write one report per profile into this folder (named from the company "
             "id or name; never outside the folder).",
             show_default=False,
@@ -178,11 +243,46 @@ def score(
     ] = None,
     report_format: Annotated[
         ReportFormat,
-        typer.Option("--report-format", help="Format of the --report-dir reports."),
+        typer.Option(
+            "--report-format", rich_help_panel="Output", help="Format of the --report-dir reports."
+        ),
     ] = ReportFormat.HTML,
-    lang: LangOption = None,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            metavar="CODE",
+            rich_help_panel="Input",
+            help="Language of the rubric's texts, e.g. en or zh (default: RETAIL_STAGE_LANG, "
+            "the configuration, the locale, then the rubric's first language).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            metavar="",
+            rich_help_panel="Running",
+            help="No summary line at the end.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            metavar="",
+            rich_help_panel="Running",
+            help="Also say which rubric and settings were used (and where each came from), how "
+            "many workers scored, and where the time went.",
+        ),
+    ] = False,
 ) -> None:
     """Score profiles: one result per profile; invalid ones are reported on stderr."""
+    import time
+
     from retail_stage.scoring_run import (
         BadRequest,
         CannotWrite,
@@ -192,19 +292,32 @@ def score(
         Stopped,
         run_scoring,
     )
+    from retail_stage.sources import DEFAULT_MAX_BYTES
 
+    started = time.perf_counter()
+    settings = _settings(rubric, lang, workers, max_bytes)
+    rubric_path = settings.rubric.value
+    compiled = _compiled(rubric, lang)
+    loaded = time.perf_counter()
+    if verbose:
+        where = (
+            "bundled" if rubric_path is None else f"{rubric_path}, from {settings.rubric.origin}"
+        )
+        _err(f"rubric: {compiled.rubric_id} {compiled.rubric_version} ({where})")
+        for line in settings.lines():
+            _err(line)
     request = ScoringRequest(
         paths,
-        _compiled(rubric, lang),
+        compiled,
         fmt,
-        rubric_path=rubric,
-        lang=_language(lang),
+        rubric_path=Path(rubric_path) if rubric_path is not None else None,
+        lang=settings.lang.value,
         output=output,
         summary=summary,
         fail_fast=fail_fast,
-        workers=workers,
+        workers=settings.workers.value,
         input_format=input_format.value if input_format else None,
-        max_bytes=max_bytes,
+        max_bytes=settings.max_bytes.value or DEFAULT_MAX_BYTES,
         report_dir=report_dir,
         report_format=report_format,
     )
@@ -226,7 +339,14 @@ def score(
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_INVALID) from None
-    _err(done.line)
+    if verbose:
+        finished = time.perf_counter()
+        _err(
+            f"workers: {done.workers}; time: {loaded - started:.2f}s reading the rubric and "
+            f"settings, {finished - loaded:.2f}s reading, scoring and writing the profiles"
+        )
+    if not quiet:
+        _err(done.line)
     raise typer.Exit(EXIT_INVALID if done.failures else EXIT_OK)
 
 
@@ -256,8 +376,9 @@ def rubric_validate(
     """Check a rubric: every problem as FILE:LINE:COL: error|warning: MESSAGE."""
     import json
 
-    from retail_stage.loading import bundled_rubric_path, read_rubric
+    from retail_stage.loading import read_rubric
     from retail_stage.sources import SourceError
+    from retail_stage.version import bundled_rubric_path
 
     shown = str(path if path is not None else bundled_rubric_path())
     try:
@@ -265,16 +386,7 @@ def rubric_validate(
     except SourceError as exc:
         rubric, problems = None, list(exc.problems)
     if fmt is ProblemFormat.json:
-        records = [
-            {
-                "path": p.path,
-                "line": p.line,
-                "column": p.column,
-                "severity": p.severity,
-                "message": p.message,
-            }
-            for p in problems
-        ]
+        records = [p.to_dict() for p in problems]
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
@@ -315,6 +427,7 @@ def assess(
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--save",
+            metavar="FILE",
             show_default=False,
             help="Profile file the answers are saved to after every answer (default: a new file "
             "named after the company in this folder). Never overwrites an existing file.",
@@ -323,13 +436,17 @@ def assess(
     resume: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--resume", show_default=False, help="Continue the assessment saved in this file."
+            "--resume",
+            metavar="FILE",
+            show_default=False,
+            help="Continue the assessment saved in this file.",
         ),
     ] = None,
     report: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--report",
+            metavar="FILE",
             show_default=False,
             help="At the end, also write the report to this file; its extension chooses the "
             "format: .html, .svg, .txt, .md or .json.",
@@ -406,29 +523,47 @@ def template(
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--output", "-o", help="Write to this file instead of stdout.", show_default=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file instead of stdout.",
+            show_default=False,
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+        bool, typer.Option("--force", metavar="", help="Overwrite the --output file if it exists.")
+    ] = False,
+    with_schema: Annotated[
+        bool,
+        typer.Option(
+            "--with-schema",
+            metavar="",
+            help="Also write the profile schema (profile.schema.json) beside the --output file, "
+            "so that editors complete and check the answers on any machine.",
+        ),
     ] = False,
     rubric: RubricOption = None,
     lang: LangOption = None,
 ) -> None:
     """Write a blank profile: every question as a comment, every answer unknown."""
     from retail_stage.output import write_atomic
-    from retail_stage.questionnaire import schema_reference
+    from retail_stage.questionnaire import SCHEMA_NAME, profile_schema_text, schema_reference
     from retail_stage.template import template_text
 
     loaded = _rubric_in(rubric, lang)
+    if with_schema and output is None:
+        _err("error: --with-schema writes the schema beside the --output file; name one")
+        raise typer.Exit(EXIT_USAGE)
     folder = Path.cwd() if output is None else output.parent
+    if output is not None and output.exists() and not force:
+        _err(f"{output}: error: file exists; choose another name or pass --force")
+        raise typer.Exit(EXIT_USAGE)
+    if with_schema:
+        write_atomic(folder / SCHEMA_NAME, profile_schema_text())
     text = template_text(loaded, schema_reference(folder))
     if output is None:
         sys.stdout.write(text)
         return
-    if output.exists() and not force:
-        _err(f"{output}: error: file exists; choose another name or pass --force")
-        raise typer.Exit(EXIT_USAGE)
     write_atomic(output, text)
 
 
@@ -500,6 +635,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write to this file (atomically); its extension chooses the format.",
         show_default=False,
     ),
@@ -606,7 +742,13 @@ def rubric_show(
     lang: LangOption = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write to this file (atomically).", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Show a rubric: stages, dimensions, the label rule and every indicator."""
@@ -712,6 +854,6 @@ def main() -> None:
     """Entry point of the `retail-stage` command."""
     if sys.argv[1:] == ["--version"]:
         # Answered before typer builds every command's parser: start-up time is a feature.
-        sys.stdout.write(f"retail-stage {__version__}\n")
+        sys.stdout.write(version_line() + "\n")
         return
     app()

@@ -437,6 +437,18 @@ def read_answers(
     return scores, notes
 
 
+def answer_errors(compiled: CompiledRubric, answers: Mapping[str, Any]) -> list[AnswerError]:
+    """Every answer that does not fit, in the order written (`read_answers` stops at the
+    first; a report of all of them is worth reading each answer on its own)."""
+    errors = []
+    for key, value in answers.items():
+        try:
+            read_answers(compiled, {key: value})
+        except AnswerError as exc:
+            errors.append(exc)
+    return errors
+
+
 def _with_note(raw: dict[Any, Any], loc: tuple[str | int, ...]) -> tuple[Any, str]:
     for key in raw:
         if key not in ("value", "note"):

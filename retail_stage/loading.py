@@ -15,24 +15,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from retail_stage.sources import KEY, Loc, Problem, SourceError, decode, load_yaml, locate
+from retail_stage.sources import (
+    DEFAULT_MAX_BYTES,
+    KEY,
+    Loc,
+    Problem,
+    SourceError,
+    decode,
+    load_yaml,
+    locate,
+    read_file_limited,
+    shown_name,
+)
+from retail_stage.version import bundled_rubric_path
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from retail_stage.engine import AnswerError, CompiledRubric, Result
     from retail_stage.rubric import Rubric
-
-BUNDLED_RUBRIC_NAME = "retail-stages.yaml"
-
-
-def bundled_rubric_path() -> Path:
-    """The rubric shipped with the package (inside the wheel, or in a source checkout)."""
-    # The package is installed as files (the rubric is read as a Path), so its folder is here.
-    packaged = Path(__file__).parent / "rubrics" / BUNDLED_RUBRIC_NAME
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "rubrics" / BUNDLED_RUBRIC_NAME
 
 
 class Document(NamedTuple):
@@ -62,6 +63,10 @@ class Document(NamedTuple):
         return Problem(self.path, message, line, column, severity)
 
 
+MAX_PROBLEMS_SHOWN = 10
+"""Problems of one profile shown on the terminal; the rest are counted in one more line."""
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A profile, or a whole input, that could not be scored."""
@@ -69,14 +74,38 @@ class Failure:
     source: str
     problems: tuple[Problem, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", shown_name(self.source))
+
     @property
     def message(self) -> str:
-        """The one line that names the input, the position and what is wrong."""
+        """The one line that names the input, the position and what is wrong (the first
+        problem, when there are several)."""
         return str(self.problems[0])
 
+    def lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+        """A line a problem, as ruff and yamllint give them: the first `limit`, then one line
+        that says how many more there are."""
+        shown = [str(problem) for problem in self.problems[:limit]]
+        hidden = len(self.problems) - limit
+        if hidden > 0:
+            shown.append(f"{self.source}: error: and {hidden} more problems")
+        return shown
+
     def to_dict(self) -> dict[str, Any]:
-        """The `{source, error}` record that stands in for a result."""
-        return {"source": self.source, "error": self.message}
+        """The record that stands in for a result: the first problem as fields (and as the
+        one line `error`), every problem under `errors` when there are several."""
+        first = self.problems[0]
+        record: dict[str, Any] = {
+            "source": self.source,
+            "error": self.message,
+            "line": first.line,
+            "column": first.column,
+            "message": first.message,
+        }
+        if len(self.problems) > 1:
+            record["errors"] = [problem.to_dict() for problem in self.problems]
+        return record
 
 
 def _describe(loc: tuple[str | int, ...]) -> str:
@@ -152,7 +181,7 @@ def _load_rubric(path: str, lang: str | None) -> Rubric:
     from retail_stage import rubric_cache
 
     try:
-        data = Path(path).read_bytes()
+        data = read_file_limited(path, path, DEFAULT_MAX_BYTES)
     except OSError as exc:
         raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
     cached = rubric_cache.read(data, lang)
@@ -182,7 +211,7 @@ def read_rubric(
 
     if data is None:
         try:
-            data = Path(path).read_bytes()
+            data = read_file_limited(path, path, DEFAULT_MAX_BYTES)
         except OSError as exc:
             raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
     text = decode(data, path)
@@ -374,12 +403,15 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
         return score_answers(
             compiled,
             profile.answers,
-            source=document.source,
+            source=shown_name(document.source),
             company=profile.company,
             warnings=warnings,
         )
-    except answer_error as exc:
-        raise SourceError(document.problem(exc.loc, exc.message)) from None
+    except answer_error:
+        from retail_stage.engine import answer_errors
+
+        errors = answer_errors(compiled, profile.answers)
+        raise SourceError([document.problem(e.loc, e.message) for e in errors]) from None
 
 
 def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | Failure]:

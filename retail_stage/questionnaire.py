@@ -313,16 +313,39 @@ def flow_value(value: Any) -> str:
     return text.strip()[len("{v: ") : -1]
 
 
-def schema_reference(folder: Path) -> str:
-    """Where an editor finds the profile schema: relative to `folder` in a source checkout,
-    else the copy shipped inside the installed package (an absolute path)."""
-    here = Path(__file__).resolve().parent
-    schema = here.parent / "schemas" / "profile.schema.json"
-    if schema.is_file():
-        with contextlib.suppress(ValueError):
-            return Path(os.path.relpath(schema, folder.resolve())).as_posix()
-    shipped = here / "json_schemas" / "profile.schema.json"  # pragma: no cover - installed wheel
-    return shipped.as_uri() if shipped.is_file() else "profile.schema.json"  # pragma: no cover
+SCHEMA_NAME = "profile.schema.json"
+
+
+def schema_reference(folder: Path) -> str | None:
+    """Where an editor finds the profile schema from a file in `folder`, as a reference that
+    works on any machine the folder is copied to: the schema beside the file, or the one of
+    the source checkout the folder is in; None when there is neither (never a path into the
+    installed package, which no other machine has)."""
+    folder = folder.resolve()
+    if (folder / SCHEMA_NAME).is_file():
+        return SCHEMA_NAME
+    checkout = Path(__file__).resolve().parent.parent
+    schema = checkout / "schemas" / SCHEMA_NAME
+    if schema.is_file() and folder.is_relative_to(checkout):
+        return Path(os.path.relpath(schema, folder)).as_posix()
+    return None
+
+
+def schema_comment(reference: str | None) -> str:
+    """The first line of a profile: the $schema `reference` for editors, or how to get one."""
+    if reference is None:
+        return (
+            "# For completion in your editor: retail-stage template --with-schema -o FILE "
+            "writes the schema beside FILE."
+        )
+    return f"# yaml-language-server: $schema={reference}"
+
+
+def profile_schema_text() -> str:
+    """The profile JSON Schema, as `rubric schema profile` prints it."""
+    from retail_stage.schemas import schema_text
+
+    return schema_text("profile")
 
 
 def resume_command(path: Path, rubric_arg: str | None = None) -> str:
@@ -344,8 +367,9 @@ def profile_text(assessment: Assessment, path: Path, rubric_arg: str | None = No
     # A line break in a file name must not end the comment and start YAML.
     progress = re.sub(r"[\x00-\x1f\x7f]", "?", progress)
     return (
-        f"# yaml-language-server: $schema={schema_reference(path.parent)}\n"
-        f"# Saved by retail-stage assess: {progress}\n" + dump_yaml(assessment.profile())
+        schema_comment(schema_reference(path.parent))
+        + f"\n# Saved by retail-stage assess: {progress}\n"
+        + dump_yaml(assessment.profile())
     )
 
 
@@ -403,11 +427,17 @@ def load_resume(path: Path, compiled: CompiledRubric) -> tuple[Assessment, tuple
     """The assessment saved in `path`, checked like `score` checks it, and its warnings (a
     different rubric version); raises SourceError."""
     from retail_stage.loading import Failure, documents_from_text, score_document
-    from retail_stage.sources import Problem, SourceError, decode
+    from retail_stage.sources import (
+        DEFAULT_MAX_BYTES,
+        Problem,
+        SourceError,
+        decode,
+        read_file_limited,
+    )
 
     shown = str(path)
     try:
-        data = path.read_bytes()
+        data = read_file_limited(str(path), shown, DEFAULT_MAX_BYTES)
     except OSError as exc:
         raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
     documents = list(documents_from_text(decode(data, shown), shown, "yaml"))

@@ -530,9 +530,3 @@ def _answer_problems(
                         f"band starts at {band.min:g}, above the largest allowed value "
                         f"{answer.max:g}: no answer can reach it",
                     )
-
-
-def language_of_locale(locale: str) -> str | None:
-    """The language code of a locale name such as zh_CN.UTF-8 (zh); None for C or POSIX."""
-    code = locale.split(".", 1)[0].split("@", 1)[0].replace("-", "_").split("_", 1)[0].lower()
-    return code if 2 <= len(code) <= 3 and code.isalpha() and code.isascii() else None

@@ -9,6 +9,8 @@ to show; a profile that fails is not one of them, but a line given to `say`.
 
 from __future__ import annotations
 
+import glob
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +83,8 @@ class ScoringDone:
     profiles: int
     failures: int
     line: str
+    workers: int = 1
+    """How many processes scored."""
 
 
 def _named_files(arguments: list[str]) -> set[Path]:
@@ -92,6 +96,7 @@ def _reports(request: ScoringRequest) -> ReportWriter | None:
     """The writer of the folder of reports, when one is asked for."""
     if request.report_dir is None:
         return None
+    from retail_stage.batch import KIND_BY_SUFFIX
     from retail_stage.render.report import ReportWriter
     from retail_stage.render.report_formats import ReportFormat
 
@@ -101,6 +106,14 @@ def _reports(request: ScoringRequest) -> ReportWriter | None:
             "error: --report-format: the terminal format is for the screen; use html, svg, "
             "txt, md or json"
         )
+    if f".{fmt.value}" in KIND_BY_SUFFIX:
+        folder = _input_folder(request.report_dir.resolve(), request.paths)
+        if folder is not None:
+            raise BadRequest(
+                f"{request.report_dir}: error: --report-dir: {fmt.value} reports there would "
+                f"sit among the profiles of {folder} and be read as profiles; choose another "
+                "folder"
+            )
     try:
         return ReportWriter(request.report_dir, fmt, request.compiled.rubric)
     except OSError as exc:
@@ -109,15 +122,75 @@ def _reports(request: ScoringRequest) -> ReportWriter | None:
         ) from None
 
 
-def _check_output(request: ScoringRequest) -> None:
+_RESULTS = re.compile(rb'\s*(?:\[\s*\]?\s*$|(?:-\s+|\[\s*)?\{?\s*"?source"?\s*:)')
+"""The start of what `score` writes as YAML, JSON or JSONL (every record starts with its
+source, a key no profile has), or of an empty list of results."""
+
+
+def _check_output(request: ScoringRequest) -> Path | None:
+    """Refuse an output that would replace an input; the output when it is a file `score`
+    wrote before and a folder or a pattern finds it again, so that it is skipped."""
     output = request.output
     if output is None:
-        return
+        return None
     if not output.resolve().parent.is_dir():
         why = "is not a folder" if output.parent.exists() else "does not exist"
         raise BadRequest(f"{output}: error: cannot write: {output.parent} {why}")
-    if output.resolve() in _named_files([*request.paths, str(request.rubric_path or "")]):
+    target = output.resolve()
+    if target in _named_files([*request.paths, str(request.rubric_path or "")]):
         raise BadRequest(f"{output}: error: the output is also an input; choose another file")
+    found_in = _found_in(target, request.paths)
+    if found_in is None or not target.is_file():
+        return None
+    if not _written_by_score(target):
+        raise BadRequest(
+            f"{output}: error: the output is also an input (found in {found_in}); "
+            "choose another file"
+        )
+    return target
+
+
+def _found_in(target: Path, arguments: list[str]) -> str | None:
+    """The argument (a folder or a pattern) whose walk would find `target`, if any."""
+    from retail_stage.batch import KIND_BY_SUFFIX
+
+    if target.suffix.lower() not in KIND_BY_SUFFIX:
+        return None
+    for argument in arguments:
+        folder = Path(argument)
+        if argument != "-" and folder.is_dir():
+            root = folder.resolve()
+            if target.is_relative_to(root) and not any(
+                part.startswith(".") for part in target.relative_to(root).parts
+            ):
+                return argument
+        elif glob.has_magic(argument) and any(
+            Path(match).resolve() == target for match in glob.iglob(argument, recursive=True)
+        ):
+            return argument
+    return None
+
+
+def _input_folder(folder: Path, arguments: list[str]) -> str | None:
+    """The argument that names `folder`, a folder above it or a file in it, if any."""
+    for argument in arguments:
+        path = Path(argument)
+        if argument == "-" or not path.exists():
+            continue
+        resolved = path.resolve()
+        if (path.is_dir() and folder.is_relative_to(resolved)) or resolved.parent == folder:
+            return argument
+    return None
+
+
+def _written_by_score(path: Path) -> bool:
+    """Whether the file at `path` is empty or starts as a results file of `score` does."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return not head.strip() or _RESULTS.match(head) is not None
 
 
 def _say_on_stderr(line: str) -> None:
@@ -136,7 +209,9 @@ def run_scoring(
     from retail_stage.batch import Counts, Job, WorkerLost, input_bytes, progress_bar
     from retail_stage.output import open_output
 
-    _check_output(request)
+    skipped = _check_output(request)
+    if skipped is not None:
+        say(f"{request.output}: warning: not read as a profile: it is this run's output")
     reports = _reports(request)
     job = Job(
         str(request.rubric_path) if request.rubric_path is not None else None,
@@ -147,6 +222,7 @@ def run_scoring(
         None if reports is None else reports.fmt.value,
     )
     counts = Counts()
+    workers: list[int] = []  # told by the batch once it has chosen
     portfolio = None
     if request.summary:
         from retail_stage.render.summary import Portfolio
@@ -159,7 +235,9 @@ def run_scoring(
     try:
         with open_output(output) as stream:
             formatter = request.output_format.formatter(stream, request.compiled.rubric)
-            _write(request, job, formatter, counts, portfolio, reports, advance, say)
+            _write(
+                request, job, formatter, counts, portfolio, reports, advance, say, skipped, workers
+            )
             if stop is not None:
                 stop()
             if portfolio is not None:
@@ -182,7 +260,7 @@ def run_scoring(
         ) from None
     rubric = request.compiled.rubric
     line = counts.line([rubric.baseline.id] + [s.id for s in rubric.stages])
-    return ScoringDone(counts.profiles, counts.failures, line)
+    return ScoringDone(counts.profiles, counts.failures, line, workers[0] if workers else 1)
 
 
 def _write(
@@ -194,6 +272,8 @@ def _write(
     reports: ReportWriter | None,
     advance: Callable[[int, int], None] | None,
     say: Callable[[str], None],
+    skipped: Path | None,
+    workers: list[int],
 ) -> None:
     """Score the batch and write each Block as it comes; stop at the first failure when asked."""
     from retail_stage.batch import run_batch
@@ -217,7 +297,12 @@ def _write(
 
     block: Block
     for block in run_batch(
-        job, request.paths, workers=request.workers, input_format=request.input_format
+        job,
+        request.paths,
+        workers=request.workers,
+        input_format=request.input_format,
+        skip=skipped,
+        planned=lambda n: workers.append(n),
     ):
         if block.details is None:  # every profile scored: count and write at once
             counts.add_block(block)

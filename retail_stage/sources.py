@@ -7,11 +7,14 @@ location of the error through its node tree.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -26,6 +29,25 @@ KEY = "<key>"
 Loc = Sequence["str | int"]
 
 
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as every output shows it: a byte that was not UTF-8 (kept by Python as a
+    lone surrogate) as `\\xff`, a control character as `\\x1b` or `\\n`, so that a name is
+    valid UTF-8, sends no escape to a terminal and never breaks a line."""
+    if name.isprintable():  # nearly every name: nothing to look for
+        return name
+    return _UNSHOWABLE.sub(_escape_char, name)
+
+
+def _escape_char(found: re.Match[str]) -> str:
+    code = ord(found[0])
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return found[0].encode("unicode_escape").decode("ascii")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, positioned where it can be fixed."""
@@ -37,10 +59,20 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = self.path
+        where = shown_name(self.path)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         return f"{where}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as fields, as `rubric validate --format json` and error records give it."""
+        return {
+            "path": shown_name(self.path),
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 class SourceError(Exception):
@@ -60,6 +92,10 @@ class SourceError(Exception):
 
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings accepted in a YAML document (a profile needs 4)."""
+
+MAX_NUMBER_CHARS = 100
+"""Longest number accepted, in characters: Python refuses to convert decimal strings of over
+4,300 digits, and no answer is a number of more than 100 characters anyway."""
 
 ALIAS_SLACK = 10_000
 """Values that aliases may add beyond what the text itself spells out (see `_Builder`)."""
@@ -155,6 +191,10 @@ class _Builder:
         if tag == _INT:
             # Plain decimals are the common case; YAML 1.1's octal, hex, '_' and base-60 forms
             # go to PyYAML's own rules.
+            if len(value) > MAX_NUMBER_CHARS:
+                # Python refuses to convert longer digit strings (and a hex or base-60 integer
+                # of this size is no answer anybody means).
+                raise _Refused(_too_long(len(value)), node)
             if value.isdigit() and (value[0] != "0" or value == "0"):
                 return int(value)
             return self.loader.construct_yaml_int(node)
@@ -220,12 +260,41 @@ def _tag_message(tag: str) -> str:
     return f"tag {shown!r} is not allowed: only plain data (mappings, lists, text, numbers)"
 
 
+def read_limited(stream: BinaryIO, shown: str, max_bytes: int) -> bytes:
+    """At most `max_bytes` bytes of `stream`, whatever it is (a file, a pipe, `/dev/zero`): a
+    SourceError as soon as there is one byte more, so memory never holds more than the limit."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        size = regular_size(stream)
+        raise SourceError(Problem(shown, _over_limit(size, max_bytes)))
+    return data
+
+
+def regular_size(stream: BinaryIO) -> int | None:
+    """The size of the regular file behind `stream`; None for a pipe, a device or a socket."""
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def read_file_limited(path: str, shown: str, max_bytes: int) -> bytes:
+    """`read_limited` of the file at `path`; OSError as `open` raises it."""
+    with open(path, "rb") as stream:
+        return read_limited(stream, shown, max_bytes)
+
+
+def _over_limit(size: int | None, max_bytes: int) -> str:
+    if size is None:
+        return f"file is over the limit of {max_bytes:,} bytes"
+    return f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+
+
 def decode(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Bytes of a user file as text, or a SourceError saying why they are not usable text."""
     if len(data) > max_bytes:
-        raise SourceError(
-            Problem(path, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
-        )
+        raise SourceError(Problem(path, _over_limit(len(data), max_bytes)))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise SourceError(Problem(path, "file is UTF-16; save it as UTF-8", 1, 1))
     if b"\x00" in data:
@@ -334,7 +403,28 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-_JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+def _too_long(length: int) -> str:
+    return (
+        f"a number of {length:,} characters is too long (the limit is {MAX_NUMBER_CHARS}); "
+        "is this the right value?"
+    )
+
+
+class _LongNumber(ValueError):
+    """A JSON number longer than `MAX_NUMBER_CHARS`."""
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_CHARS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+_LONG_NUMBER = re.compile(rf"-?[0-9]{{{MAX_NUMBER_CHARS + 1},}}")
+
+_JSON = json.JSONDecoder(
+    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_int=_parse_int
+)
 """One decoder for every document: json.loads with options would build one per call."""
 
 
@@ -370,6 +460,12 @@ def _decoded(text: str, path: str, line_offset: int) -> Any:
         line, column = _find_key(text, exc.key)
         raise SourceError(
             Problem(path, f"duplicate key {exc.key!r}", line + line_offset, column)
+        ) from None
+    except _LongNumber as exc:
+        found = _LONG_NUMBER.search(text)
+        line, column = _line_col(text[: found.start()]) if found else (1, 1)
+        raise SourceError(
+            Problem(path, _too_long(len(str(exc))), line + line_offset, column)
         ) from None
     except ValueError as exc:
         raise SourceError(Problem(path, f"invalid JSON: {exc}", 1 + line_offset, 1)) from None

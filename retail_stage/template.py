@@ -71,15 +71,16 @@ def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
     return lines
 
 
-def template_text(rubric: Rubric, schema: str) -> str:
-    """The blank profile of `rubric`; `schema` is the $schema reference for editors."""
-    from retail_stage.questionnaire import flow_value
+def template_text(rubric: Rubric, schema: str | None) -> str:
+    """The blank profile of `rubric`; `schema` is the $schema reference for editors (None:
+    the first line says how to get one)."""
+    from retail_stage.questionnaire import flow_value, schema_comment
 
     stage_names = {s.id: s.name for s in rubric.stages}
     dimensions = {d.id: d for d in rubric.dimensions}
     order = question_order(rubric)
     lines = [
-        f"# yaml-language-server: $schema={schema}",
+        schema_comment(schema),
         "#",
         *_comment(
             f"A blank profile for {rubric.title} (rubric {rubric.id} {rubric.version}): "

@@ -315,7 +315,7 @@ def test_stdin_jsonl_limits_each_line_not_the_whole_input() -> None:
     assert code == 0, stderr
     assert sources(stdout) == [f"<stdin>:{n}" for n in range(1, 6)]
     code, _, stderr = score("-", "-f", "jsonl", "--max-bytes", "10", input="company: {name: Y}\n")
-    assert (code, stderr[0]) == (1, "<stdin>: error: file is 19 bytes, over the limit of 10 bytes")
+    assert (code, stderr[0]) == (1, "<stdin>: error: file is over the limit of 10 bytes")
 
 
 def test_an_output_folder_that_does_not_exist_is_bad_usage(tmp_path: Path) -> None:

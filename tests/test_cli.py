@@ -22,9 +22,12 @@ runner = CliRunner()
 MINI = str(DATA / "mini-rubric.yaml")
 
 
-def test_version() -> None:
-    result = runner.invoke(app, ["--version"])
-    assert (result.exit_code, result.stdout) == (0, f"retail-stage {__version__}\n")
+def test_version_names_the_package_the_bundled_rubric_and_python() -> None:
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    expected = f"retail-stage {__version__} (rubric retail-stages 1.0, Python {python})\n"
+    for arguments in (["--version"], ["--version", "score"]):  # the fast path and typer's
+        result = runner.invoke(app, arguments)
+        assert (result.exit_code, result.stdout) == (0, expected)
 
 
 def test_score_json_prints_one_result_per_profile() -> None:
@@ -52,6 +55,9 @@ def test_bad_answer_is_one_line_and_the_rest_is_scored(tmp_path: Path) -> None:
     assert data[1] == {
         "source": str(tmp_path / "b.yaml"),
         "error": f"{tmp_path / 'b.yaml'}:3:6: error: expected yes or no for 'a', got 3",
+        "line": 3,
+        "column": 6,
+        "message": "expected yes or no for 'a', got 3",
     }
 
 

@@ -64,6 +64,9 @@ def test_json_jsonl_and_yaml_carry_the_same_records(portfolio: Path) -> None:
     assert records[3] == {
         "source": str(portfolio / "zbad.yaml"),
         "error": f"{portfolio / 'zbad.yaml'}:2:14: error: expected yes or no for 'a', got 3",
+        "line": 2,
+        "column": 14,
+        "message": "expected yes or no for 'a', got 3",
     }
     _, lines = run(str(portfolio), "-f", "jsonl", "--rubric", MINI)
     assert [json.loads(line) for line in lines.splitlines()] == records

@@ -16,8 +16,9 @@ import pytest
 
 from retail_stage import loading, rubric_cache
 from retail_stage import rubric as runtime
-from retail_stage.loading import bundled_rubric_path, load_rubric, read_rubric
+from retail_stage.loading import load_rubric, read_rubric
 from retail_stage.sources import SourceError
+from retail_stage.version import bundled_rubric_path
 
 MINI = Path(__file__).parent / "data" / "mini-rubric.yaml"
 

@@ -11,9 +11,10 @@ import pytest
 
 from retail_stage import load_rubric as public_load_rubric
 from retail_stage import rubric_model
-from retail_stage.loading import bundled_rubric_path, load_rubric, read_rubric
-from retail_stage.rubric import language_of_locale
+from retail_stage.loading import load_rubric, read_rubric
 from retail_stage.rubric_model import Rubric, text_fields
+from retail_stage.settings import language_of_locale
+from retail_stage.version import bundled_rubric_path
 
 ROOT = Path(__file__).parent.parent
 TINY = Path(__file__).parent / "rubrics" / "bilingual.yaml"

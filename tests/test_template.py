@@ -104,9 +104,11 @@ def test_cli_template_to_stdout_and_file(tmp_path: Path) -> None:
     ]
     out = tmp_path / "blank.yaml"
     assert runner.invoke(app, ["template", "-o", str(out)]).exit_code == 0
-    first = out.read_text().splitlines()[0]
-    schema = Path(__file__).parent.parent / "schemas" / "profile.schema.json"
-    assert (tmp_path / first.split("$schema=")[1]).resolve() == schema.resolve()
+    # Outside the source checkout, no path into this machine's installed package: a hint.
+    assert out.read_text().splitlines()[0] == (
+        "# For completion in your editor: retail-stage template --with-schema -o FILE "
+        "writes the schema beside FILE."
+    )
     out.write_text("mine")
     refused = runner.invoke(app, ["template", "-o", str(out)])
     assert (refused.exit_code, refused.stderr) == (
@@ -114,8 +116,27 @@ def test_cli_template_to_stdout_and_file(tmp_path: Path) -> None:
         f"{out}: error: file exists; choose another name or pass --force\n",
     )
     assert out.read_text() == "mine"
-    assert runner.invoke(app, ["template", "-o", str(out), "--force"]).exit_code == 0
-    assert out.read_text().startswith("# yaml-language-server: $schema=")
+    assert (
+        runner.invoke(app, ["template", "-o", str(out), "--force", "--with-schema"]).exit_code == 0
+    )
+    assert out.read_text().startswith("# yaml-language-server: $schema=profile.schema.json\n")
+    schema = Path(__file__).parent.parent / "schemas" / "profile.schema.json"
+    assert (tmp_path / "profile.schema.json").read_text() == schema.read_text()
+
+
+def test_template_in_the_checkout_points_at_its_schema_and_needs_an_output_for_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(Path(__file__).parent / "data")
+    result = runner.invoke(app, ["template"])
+    assert result.stdout.startswith(
+        "# yaml-language-server: $schema=../../schemas/profile.schema.json\n"
+    )
+    refused = runner.invoke(app, ["template", "--with-schema"])
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "error: --with-schema writes the schema beside the --output file; name one\n",
+    )
 
 
 def test_cli_template_with_a_bad_rubric(tmp_path: Path) -> None:

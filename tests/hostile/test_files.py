@@ -162,7 +162,13 @@ def test_standard_input_closed_is_one_line() -> None:
     )
     message = "<stdin>: error: cannot read: standard input is closed"
     assert done.returncode == 1
-    assert json.loads(done.stdout) == {"source": "<stdin>", "error": message}
+    assert json.loads(done.stdout) == {
+        "source": "<stdin>",
+        "error": message,
+        "line": None,
+        "column": None,
+        "message": "cannot read: standard input is closed",
+    }
     assert done.stdout.count("\n") == 1
     assert done.stderr.splitlines()[0] == "<stdin>: error: cannot read: standard input is closed"
     assert "Traceback" not in done.stderr
