@@ -38,7 +38,8 @@ RubricOption = Annotated[
     typer.Option(
         "--rubric",
         metavar="FILE",
-        help="Rubric YAML (default: the bundled retail-stages rubric).",
+        help="Rubric YAML (default: RETAIL_STAGE_RUBRIC, the configuration, else the bundled "
+        "retail-stages rubric).",
         show_default=False,
     ),
 ]
@@ -121,8 +122,8 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         metavar="CODE",
-        help="Language of the rubric's texts, e.g. en or zh (default: from LANG, then the "
-        "rubric's first language).",
+        help="Language of the rubric's texts, e.g. en or zh (default: RETAIL_STAGE_LANG, the "
+        "configuration, the locale, then the rubric's first language).",
         show_default=False,
     ),
 ]
@@ -153,9 +154,15 @@ def score(
         ),
     ],
     fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", rich_help_panel="Output", help="Output format."),
-    ] = OutputFormat.TABLE,
+        Optional[OutputFormat],  # noqa: UP045
+        typer.Option(
+            "--format",
+            "-f",
+            rich_help_panel="Output",
+            help="Output format (default: from the -o file's extension, else table).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -306,6 +313,14 @@ def score(
         _err(f"rubric: {compiled.rubric_id} {compiled.rubric_version} ({where})")
         for line in settings.lines():
             _err(line)
+    if fmt is None:
+        fmt = OutputFormat.TABLE if output is None else OutputFormat.from_suffix(output)
+        if fmt is None:
+            _err(
+                f"{output}: error: cannot tell the format from the name; use --format "
+                "table, json, jsonl, csv, yaml or markdown"
+            )
+            raise typer.Exit(EXIT_USAGE)
     request = ScoringRequest(
         paths,
         compiled,
@@ -361,7 +376,9 @@ class ProblemFormat(str, Enum):
 def rubric_validate(
     path: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Argument(help="Rubric YAML (default: the bundled rubric).", show_default=False),
+        typer.Argument(
+            metavar="RUBRIC", help="Rubric YAML (default: the bundled rubric).", show_default=False
+        ),
     ] = None,
     fmt: Annotated[
         ProblemFormat,
@@ -410,7 +427,9 @@ class SchemaKind(str, Enum):
 
 @rubric_app.command("schema")
 def rubric_schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Which schema.")] = SchemaKind.rubric,
+    kind: Annotated[
+        SchemaKind, typer.Argument(metavar="KIND", help="Which schema: rubric or profile.")
+    ] = SchemaKind.rubric,
 ) -> None:
     """Print the JSON Schema of a rubric or a profile (for editors and CI)."""
     from retail_stage.schemas import schema_text
@@ -646,7 +665,10 @@ OutputOption = Annotated[
 def report(
     profile: Annotated[
         str,
-        typer.Argument(help="Profile file (YAML, JSON, JSONL), - for stdin; PATH#N for the Nth."),
+        typer.Argument(
+            metavar="PROFILE",
+            help="Profile file (YAML, JSON, JSONL), - for stdin; PATH#N for the Nth.",
+        ),
     ],
     output: OutputOption = None,
     fmt: Annotated[
@@ -678,8 +700,12 @@ def report(
 
 @app.command()
 def compare(
-    old: Annotated[str, typer.Argument(help="The earlier assessment (PATH or PATH#N).")],
-    new: Annotated[str, typer.Argument(help="The later assessment of the same company.")],
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="The earlier assessment (PATH or PATH#N).")
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="NEW", help="The later assessment of the same company.")
+    ],
     output: OutputOption = None,
     fmt: Annotated[
         Optional[CompareFormat],  # noqa: UP045
@@ -731,7 +757,9 @@ class ShowFormat(str, Enum):
 def rubric_show(
     path: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Argument(help="Rubric YAML (default: the bundled rubric).", show_default=False),
+        typer.Argument(
+            metavar="RUBRIC", help="Rubric YAML (default: the bundled rubric).", show_default=False
+        ),
     ] = None,
     fmt: Annotated[
         ShowFormat,
@@ -782,11 +810,14 @@ def rubric_show(
 
 @rubric_app.command("diff")
 def rubric_diff(
-    old: Annotated[Path, typer.Argument(help="The rubric before.")],
-    new: Annotated[Path, typer.Argument(help="The rubric after.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The rubric before.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The rubric after.")],
     profiles: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Argument(help="Profiles to score under both rubrics (files, folders, globs, -)."),
+        typer.Argument(
+            metavar="PROFILES...",
+            help="Profiles to score under both rubrics (files, folders, globs, -).",
+        ),
     ] = None,
     fmt: Annotated[
         ProblemFormat, typer.Option("--format", "-f", help="text or json.")

@@ -42,8 +42,9 @@ class _LazyFile(io.TextIOBase):
         return self._open().write(text)
 
     def flush(self) -> None:
-        """Flush what was written so far (nothing to do before the first write)."""
-        if self._stream is not None:
+        """Flush what was written so far (nothing to do before the first write or after the
+        end: io calls this again when the object is collected)."""
+        if self._stream is not None and not self._stream.closed:
             self._stream.flush()
 
     def finish(self) -> None:

@@ -167,3 +167,35 @@ def test_readme_profile_example_is_a_valid_profile(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(tmp_path / "readme.yaml"), "-f", "json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["coverage"] < 1
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("out.jsonl", '{"source":'),
+        ("out.json", "[\n  {"),
+        ("out.csv", "source,company_name,"),
+        ("out.md", "| Source | Company |"),
+        ("out.yaml", "- source: "),
+    ],
+)
+def test_the_output_name_chooses_the_format(tmp_path: Path, name: str, starts: str) -> None:
+    out = tmp_path / name
+    result = runner.invoke(
+        app, ["score", str(EXAMPLES / "02-brandt-haushaltswaren.yaml"), "-o", str(out)]
+    )
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_an_output_name_that_names_no_format_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(
+        app, ["score", str(EXAMPLES / "02-brandt-haushaltswaren.yaml"), "-o", str(out)]
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{out}: error: cannot tell the format from the name; use --format table, json, jsonl, "
+        "csv, yaml or markdown\n",
+    )
+    assert not out.exists()

@@ -130,3 +130,24 @@ def test_a_two_worker_batch_under_spawn_matches_one_worker(
     assert score(*paths, "-f", "jsonl", "-w", "2") == alone
     assert alone[0] == 1
     assert len(alone[1].splitlines()) == 60 + 12
+
+
+@pytest.mark.parametrize("end", ["finish", "abandon"])
+def test_an_output_file_collected_after_its_end_says_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, end: str
+) -> None:
+    # Python 3.13 flushes an io object again when it is collected: once ended, nothing to do
+    # (it printed "Exception ignored ... I/O operation on closed file" after `assess`).
+    import gc
+
+    from retail_stage.output import _LazyFile
+
+    ignored: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda raised: ignored.append(repr(raised)))
+    lazy = _LazyFile(tmp_path / "out.txt")
+    lazy.write("x")
+    getattr(lazy, end)()
+    del lazy
+    gc.collect()
+    assert ignored == []
+    assert [p.name for p in tmp_path.iterdir()] == (["out.txt"] if end == "finish" else [])

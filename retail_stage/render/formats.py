@@ -9,6 +9,8 @@ import enum
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
+    from pathlib import PurePath
+
     from retail_stage.render.formatter import Formatter
     from retail_stage.rubric import Rubric
 
@@ -27,6 +29,11 @@ class OutputFormat(str, enum.Enum):
     CSV = "csv"
     YAML = "yaml"
     MARKDOWN = "markdown"
+
+    @classmethod
+    def from_suffix(cls, path: PurePath) -> OutputFormat | None:
+        """The format a file name asks for (`results.jsonl`: jsonl); None when it asks none."""
+        return _BY_SUFFIX.get(path.suffix.lower())
 
     def formatter(self, stream: TextIO, rubric: Rubric) -> Formatter:
         """The formatter of this format, writing to `stream`."""
@@ -62,3 +69,15 @@ class OutputFormat(str, enum.Enum):
                 return MarkdownFormatter
             case _:
                 assert_never(self)
+
+
+_BY_SUFFIX = {
+    ".txt": OutputFormat.TABLE,
+    ".json": OutputFormat.JSON,
+    ".jsonl": OutputFormat.JSONL,
+    ".ndjson": OutputFormat.JSONL,
+    ".csv": OutputFormat.CSV,
+    ".yaml": OutputFormat.YAML,
+    ".yml": OutputFormat.YAML,
+    ".md": OutputFormat.MARKDOWN,
+}
