@@ -93,6 +93,10 @@ class SourceError(Exception):
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings accepted in a YAML document (a profile needs 4)."""
 
+MAX_JSON_DEPTH = 500
+"""Deepest nesting accepted in a JSON document: about where CPython's decoder stopped before
+3.13 (by its recursion limit), made the same on every Python."""
+
 MAX_NUMBER_CHARS = 100
 """Longest number accepted, in characters: Python refuses to convert decimal strings of over
 4,300 digits, and no answer is a number of more than 100 characters anyway."""
@@ -433,6 +437,10 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
     is an escaped half of a surrogate pair (`\\ud800` alone), which is no character: no
     output could write it."""
     value = _decoded(text, path, line_offset)
+    # Counting brackets is cheap, walking the value is not: only a text with enough of them
+    # can be too deep.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _deeper_than(value, MAX_JSON_DEPTH):
+        raise SourceError(Problem(path, "document is nested too deeply", 1 + line_offset, 1))
     if "\\u" in text:
         at = _lone_surrogate(text)
         if at is not None:
@@ -447,6 +455,21 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
                 )
             )
     return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than `limit` levels deep in `value`."""
+    level = [value]  # the values at one depth, the document itself at depth 1
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            if isinstance(item, (list, dict))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, (list, dict)) for item in level)
 
 
 def _decoded(text: str, path: str, line_offset: int) -> Any:
