@@ -93,9 +93,9 @@ class SourceError(Exception):
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings accepted in a YAML document (a profile needs 4)."""
 
-MAX_JSON_DEPTH = 500
-"""Deepest nesting accepted in a JSON document: about where CPython's decoder stopped before
-3.13 (by its recursion limit), made the same on every Python."""
+MAX_JSON_DEPTH = 300
+"""Deepest nesting accepted in a JSON document, the same on every Python (3.13's decoder goes
+far deeper than earlier ones, which stopped at their recursion limit, below 1,000)."""
 
 MAX_NUMBER_CHARS = 100
 """Longest number accepted, in characters: Python refuses to convert decimal strings of over
