@@ -115,7 +115,7 @@ def test_markdown_is_a_table_with_user_text_escaped(tmp_path: Path) -> None:
     assert rule == "|---|---|---|---|---|---|---|"
     assert row == (
         f"| {escape(str(tmp_path / 'p.json'))} | A \\| B<br>C \\*bold\\* \\<b\\>x\\</b\\> "
-        "| Baseline (not certain) | 1.0 | 0.00 | 0% |  |"
+        "| Baseline (not certain) | 1.0 (not certain: could be 2.0) | 0.00 | 0% |  |"
     )
     assert escape("a\r\nb\rc\x1b") == "a<br>b<br>c\\x1b"
 
@@ -255,3 +255,30 @@ def test_a_jsonl_line_writes_what_orjson_cannot(data: dict[object, str], expecte
     from retail_stage.render.jsonl import line
 
     assert line(data) == expected + "\n"
+
+
+def test_a_label_the_unknown_answers_could_change_says_so_in_every_human_format(
+    tmp_path: Path,
+) -> None:
+    half = tmp_path / "half.yaml"  # supply (b, d, f) unknown but b: the label could be 2.0
+    half.write_text("company: {name: Half}\nanswers: {a: yes, b: none}\n")
+    known = str(EXAMPLES / "02-brandt-haushaltswaren.yaml")  # every answer given
+    _, table = run(str(half), "--rubric", MINI, "-f", "table")
+    assert [line.split("│")[3].strip() for line in table.splitlines() if "│" in line] == [
+        "1.0",
+        "or 2.0",
+    ]
+    _, markdown = run(str(half), "--rubric", MINI, "-f", "markdown")
+    assert "| 1.0 (not certain: could be 2.0) |" in markdown
+    _, record = run(str(half), "--rubric", MINI, "-f", "jsonl")
+    assert json.loads(record)["label_range"] == {"low": "1.0", "high": "2.0", "certain": False}
+    report = runner.invoke(app, ["report", str(half), "--rubric", MINI, "-f", "md"]).stdout
+    assert (
+        "> ⚠ **Label not certain**: 1.0 with the unknown answers at their lowest, 2.0 at their "
+        "highest." in report
+    )
+    terminal = runner.invoke(app, ["report", str(half), "--rubric", MINI, "-f", "txt"]).stdout
+    assert "⚠ Label not certain: 1.0 with the unknown answers at their lowest" in terminal
+    for fmt in ("table", "markdown"):
+        assert "not certain" not in run(known, "-f", fmt)[1]
+    assert "Label not certain" not in runner.invoke(app, ["report", known, "-f", "md"]).stdout

@@ -41,12 +41,15 @@ class MarkdownFormatter(Formatter):
         if isinstance(record, Failure):
             return _row([record.source, None, None, None, None, None, record.message])
         stage = record.stage_name if record.certain else f"{record.stage_name} (not certain)"
+        label = record.label
+        if not record.label_range.certain:
+            label = f"{label} (not certain: could be {record.label_range.high})"
         return _row(
             [
                 record.source,
                 record.company.get("name"),
                 stage,
-                record.label,
+                label,
                 f"{record.index:.2f}",
                 f"{record.coverage:.0%}",
                 None,

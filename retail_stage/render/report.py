@@ -186,6 +186,14 @@ def _verdict(report: Report) -> Panel:
                 "yellow",
             )
         )
+    labels = result.label_range
+    if not labels.certain:
+        body.append("\n\n⚠ Label not certain: ", style="bold yellow")
+        body.append(
+            f"{labels.low} with the unknown answers at their lowest, {labels.high} at their "
+            "highest; answering them settles it.",
+            style="yellow",
+        )
     return Panel(body, title=Text("Verdict", style="bold"), title_align="left", border_style=style)
 
 

@@ -99,6 +99,12 @@ def report_markdown(report: Report) -> str:
             f"{n} unknown answer{'s' * (n != 1)} could change the stage.",
             "",
         ]
+    if not result.label_range.certain:
+        out += [
+            f"> ⚠ **Label not certain**: {result.label_range.low} with the unknown answers at "
+            f"their lowest, {result.label_range.high} at their highest.",
+            "",
+        ]
     out += [
         "## The stage ladder",
         "",

@@ -43,6 +43,7 @@ class TableFormatter(Formatter):
                 record.stage,
                 None if record.certain else record.stage_range.high,
                 record.label,
+                None if record.label_range.certain else record.label_range.high,
                 f"{record.index:.2f}",
                 f"{record.coverage:.0%}",
             ]
@@ -74,15 +75,18 @@ class TableFormatter(Formatter):
         table.add_column("Label", justify="center")
         table.add_column("Index", justify="right")
         table.add_column("Coverage", justify="right")
-        for company, stage_id, high, label, index, coverage in rows:
+        for company, stage_id, high, label, label_high, index, coverage in rows:
             reached = order.index(str(stage_id))
             stage = Text(names[str(stage_id)], style=stage_style(len(order), reached))
             if high is not None:
                 stage.append(f"\nnot certain: up to {names[high]}", style="dim")
+            label_cell = Text(str(label), style="bold" if label == "2.0" else "")
+            if label_high is not None:
+                label_cell.append(f"\nor {label_high}", style="dim")
             table.add_row(
                 literal(company or ""),
                 stage,
-                Text(str(label), style="bold" if label == "2.0" else ""),
+                label_cell,
                 index,
                 coverage,
             )
