@@ -24,7 +24,7 @@ MINI = str(DATA / "mini-rubric.yaml")
 
 def test_version_names_the_package_the_bundled_rubric_and_python() -> None:
     python = ".".join(str(part) for part in sys.version_info[:3])
-    expected = f"retail-stage {__version__} (rubric retail-stages 1.0, Python {python})\n"
+    expected = f"retail-stage {__version__} (rubric retail-stages 1.1, Python {python})\n"
     for arguments in (["--version"], ["--version", "score"]):  # the fast path and typer's
         result = runner.invoke(app, arguments)
         assert (result.exit_code, result.stdout) == (0, expected)
@@ -89,7 +89,7 @@ def test_table_shows_company_stage_label_index_coverage() -> None:
         "Lotus Lane Grocers",
         "Omni-channel retail",
         "1.0",
-        "2.28",
+        "2.27",
         "100%",
     ]
 

@@ -19,7 +19,7 @@ from retail_stage.sources import SourceError, load_json
 
 PROFILE_LINE = json.dumps(
     {
-        "rubric": {"id": "retail-stages", "version": "1.0"},
+        "rubric": {"id": "retail-stages", "version": "1.1"},
         "company": {"name": "Store 000001", "id": "s-1", "assessed_on": "2026-03-04"},
         "answers": {
             "mc_channel_types": ["stores", "online"],

@@ -136,16 +136,18 @@ def test_ladder_marks_where_the_company_stands_and_the_gate_that_blocks() -> Non
     assert [(g.evidence.indicator.id, g.needs) for g in gates] == [
         ("sr_consumer_behaviour_data", 0.7)
     ]
-    assert gates[0].evidence.answer.text == "Purchase history per customer"
-    assert gates[0].evidence.answer.better == "Behaviour data analysed into segments that are used"
+    assert gates[0].evidence.answer.text == "Purchase history per customer, kept but not acted on"
+    assert gates[0].evidence.answer.better == (
+        "Used: customer data drives segments or personal offers"
+    )
 
 
 def test_label_movers_are_the_supply_answers_that_reach_the_threshold() -> None:
     view = build_report(example("03-lotus-lane-grocers"), load_rubric()).label
-    assert (view.label, view.supply, view.threshold, view.gap) == ("1.0", 0.4339, 0.6, 0.1661)
+    assert (view.label, view.supply, view.threshold, view.gap) == ("1.0", 0.2508, 0.45, 0.1992)
     chosen = [(m.evidence.indicator.id, m.gain) for m in view.movers if m.in_smallest_set]
-    # Supply weight 30: each weight-3 indicator at 0 gains 3/30.
-    assert chosen == [("sr_automated_replenishment", 0.1), ("sr_digital_production", 0.1)]
+    # Supply weight 22 (the smart-retail back end): each weight-3 indicator at 0 gains 3/22.
+    assert chosen == [("sr_automated_replenishment", 0.1364), ("sr_digital_production", 0.1364)]
 
 
 def test_next_steps_put_the_smallest_set_first_with_answers_in_words() -> None:

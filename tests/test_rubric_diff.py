@@ -159,7 +159,7 @@ def test_cli_json_and_an_unreadable_profile(tmp_path: Path) -> None:
     assert record["profiles"] == []
 
 
-def test_grocery_variant_against_the_bundled_rubric_moves_three_examples() -> None:
+def test_grocery_variant_against_the_bundled_rubric_moves_two_examples() -> None:
     result = runner.invoke(
         app,
         [
@@ -180,16 +180,15 @@ def test_grocery_variant_against_the_bundled_rubric_moves_three_examples() -> No
         if p["changed"]
     }
     assert moved == {
-        "Casa Ferro Móveis": ("multi_channel", "multi_channel"),
         "Hanami Beauty": ("smart_retail", "omni_channel"),
         "Tienda Sol": ("single_channel", "multi_channel"),
     }
-    (casa,) = [p for p in record["profiles"] if p["company"] == "Casa Ferro Móveis"]
-    assert casa["reasons"] == [
-        "label 2.0 -> 1.0: supply focus 0.66 -> 0.53, threshold 0.6 -> 0.55; new supply "
+    (hanami,) = [p for p in record["profiles"] if p["company"] == "Hanami Beauty"]
+    assert hanami["reasons"][1] == (
+        "label 2.0 -> 1.0: supply focus 0.51 -> 0.38, threshold 0.45 -> 0.4; new supply "
         "indicators not answered, counted as 0: gc_cold_chain_visibility, "
         "gc_fresh_demand_forecasting, gc_supplier_dsd_integration"
-    ]
+    )
     added = [c["subject"] for c in record["changes"] if c["change"] == "added"]
     assert added == [
         "gc_cold_chain_visibility",

@@ -67,7 +67,8 @@ def test_english_is_the_default_and_unchanged() -> None:
     assert [lv.label for lv in shared.answer.levels] == [  # type: ignore[union-attr]
         "Separate stock per channel",
         "Visible across channels",
-        "One pool sold by all channels",
+        "Shared, updated every 15-30 minutes or routed to the nearest store",
+        "One pool sold by all channels in real time",
     ]
     assert not [(n, v) for n, v in texts(en) if CJK.search(v)]
 
@@ -77,7 +78,7 @@ def test_bundled_chinese_uses_the_words_of_chinese_retail() -> None:
     assert [s.name for s in zh.stages] == ["多渠道零售", "全渠道零售", "智慧零售"]
     assert zh.baseline.name == "单渠道零售"
     shared = next(i for i in zh.indicators if i.id == "om_shared_inventory")
-    assert shared.answer.levels[2].label == "全渠道一盘货"  # type: ignore[union-attr]
+    assert shared.answer.levels[3].label == "全渠道实时一盘货"  # type: ignore[union-attr]
     fulfilment = next(i for i in zh.indicators if i.id == "sr_automated_fulfilment")
     assert fulfilment.answer.options[0].label == "前置仓或微型履约中心"  # type: ignore[union-attr]
 

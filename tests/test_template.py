@@ -48,7 +48,7 @@ def test_template_lists_every_indicator_once_in_question_order(bundled: Compiled
     keys = re.findall(r"^  (\w+): unknown$", text, re.MULTILINE)
     assert keys == [ind.id for ind in question_order(bundled.rubric)]
     data = yaml.safe_load(text)
-    assert data["rubric"] == {"id": "retail-stages", "version": "1.0"}
+    assert data["rubric"] == {"id": "retail-stages", "version": "1.1"}
     assert list(data["company"]) == ["name", "id", "sector", "country", "assessed_on"]
     assert max(len(line) for line in text.splitlines()) <= 100
 

@@ -79,7 +79,7 @@ def test_version_fast_path_prints_the_version() -> None:
         text=True,
         check=True,
     )
-    assert completed.stdout.startswith(f"retail-stage {__version__} (rubric retail-stages 1.0, ")
+    assert completed.stdout.startswith(f"retail-stage {__version__} (rubric retail-stages 1.1, ")
 
 
 def test_scoring_with_a_cached_rubric_builds_none_of_its_pydantic_models(
