@@ -31,7 +31,9 @@ def _comment(text: str, indent: str, first: str = "", rest: str = "") -> list[st
     return [f"{indent}# {line}".rstrip() for line in lines]
 
 
-def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
+def _accepted(
+    ind: Indicator, stage_names: dict[str, str], numbers: dict[str, tuple[int, Indicator]]
+) -> list[str]:
     """How to answer: the kind, each option id with its meaning, n/a, gate and condition."""
     answer = ind.answer
     indent, pad = "  ", " " * NUMBER_WIDTH
@@ -62,10 +64,13 @@ def _accepted(ind: Indicator, stage_names: dict[str, str]) -> list[str]:
     if ind.required:
         extra.append(f"A gate: {stage_names[ind.stage]} is not met without it.")
     if ind.ask_if is not None:
-        extra.append(
-            f"Answer only when {ind.ask_if.indicator} scores above {ind.ask_if.above:g}; "
-            f"otherwise it counts as {ind.if_not_asked}."
-        )
+        number, parent = numbers[ind.ask_if.indicator]
+        where = f"question {number} ({parent.id})"
+        if ind.ask_if.above == 0:
+            when = "is yes" if parent.answer.kind == "boolean" else "is more than its lowest answer"
+        else:
+            when = f"scores above {ind.ask_if.above:g}"
+        extra.append(f"Answer only when {where} {when}; otherwise it counts as {ind.if_not_asked}.")
     if extra:
         lines += _comment(" ".join(extra), indent, pad, pad)
     return lines
@@ -100,6 +105,7 @@ def template_text(rubric: Rubric, schema: str | None) -> str:
         "answers:",
     ]
     current = None
+    numbers = {ind.id: (number, ind) for number, ind in enumerate(order, start=1)}
     for number, ind in enumerate(order, start=1):
         if ind.dimension != current:
             current = ind.dimension
@@ -111,7 +117,7 @@ def template_text(rubric: Rubric, schema: str | None) -> str:
         lines.append("")
         number_text = f"{number}.".ljust(NUMBER_WIDTH)
         lines += _comment(ind.question, "  ", number_text, " " * NUMBER_WIDTH)
-        lines += _accepted(ind, stage_names)
+        lines += _accepted(ind, stage_names, numbers)
         if ind.help:
             pad = " " * NUMBER_WIDTH
             lines += _comment(ind.help, "  ", f"{pad}Help: ", f"{pad}      ")

@@ -71,7 +71,11 @@ def test_template_shows_question_options_and_help(bundled: CompiledRubric) -> No
     assert "  # ── Inventory & fulfilment ──" in text
     assert "  #     Answer: a number from 0 to 100 %.\n  #     n/a if it does not apply" in text
     assert (
-        "Answer only when sr_consumer_behaviour_data scores above 0; otherwise it counts as zero."
+        "Answer only when question 25 (sr_consumer_behaviour_data) is more than its lowest answer; "
+        "otherwise it counts as zero." in " ".join(text.replace("#", "").split())
+    )
+    assert (  # a single-channel company is not asked what assumes several channels
+        "Answer only when question 1 (mc_two_complete_channels) is yes; otherwise it counts as zero."
         in " ".join(text.replace("#", "").split())
     )
 
