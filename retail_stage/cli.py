@@ -423,15 +423,20 @@ class SchemaKind(str, Enum):
 
     rubric = "rubric"
     profile = "profile"
+    result = "result"
 
 
 @rubric_app.command("schema")
 def rubric_schema(
     kind: Annotated[
-        SchemaKind, typer.Argument(metavar="KIND", help="Which schema: rubric or profile.")
+        SchemaKind,
+        typer.Argument(
+            metavar="KIND",
+            help="Which schema: rubric, profile, or result (a record of score's json or jsonl).",
+        ),
     ] = SchemaKind.rubric,
 ) -> None:
-    """Print the JSON Schema of a rubric or a profile (for editors and CI)."""
+    """Print the JSON Schema of a rubric, a profile or a result record (for editors and CI)."""
     from retail_stage.schemas import schema_text
 
     sys.stdout.write(schema_text(kind.value))

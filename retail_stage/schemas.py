@@ -1,4 +1,4 @@
-"""JSON Schemas of the rubric and the profile, generated from the pydantic models."""
+"""JSON Schemas of the rubric, the profile and a result record, generated from pydantic models."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of `kind` (rubric or profile)."""
+    """The JSON Schema of `kind` (rubric, profile, or result: a record of score's JSON output,
+    a scored profile or one that could not be scored)."""
+    from pydantic import TypeAdapter
+
     from retail_stage.profile import Profile
+    from retail_stage.result_model import Invalid, Result
     from retail_stage.rubric_model import Rubric
 
-    body = (Rubric if kind == "rubric" else Profile).model_json_schema()
+    if kind == "result":
+        body = TypeAdapter(Result | Invalid).json_schema()
+    else:
+        body = (Rubric if kind == "rubric" else Profile).model_json_schema()
     return {
         "$schema": SCHEMA_DIALECT,
         "title": f"retail-stage {kind}",

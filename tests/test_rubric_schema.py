@@ -26,14 +26,14 @@ def undescribed(body: dict[str, Any]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("kind", ["rubric", "profile"])
+@pytest.mark.parametrize("kind", ["rubric", "profile", "result"])
 def test_every_field_has_a_description_and_the_dialect_is_set(kind: str) -> None:
     body = schema(kind)
     assert body["$schema"] == SCHEMA_DIALECT
     assert undescribed(body) == []
 
 
-@pytest.mark.parametrize("kind", ["rubric", "profile"])
+@pytest.mark.parametrize("kind", ["rubric", "profile", "result"])
 def test_committed_schema_is_what_the_command_prints(kind: str) -> None:
     printed = runner.invoke(app, ["rubric", "schema", kind]).stdout
     assert printed == (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
@@ -69,3 +69,25 @@ def test_schema_output_is_json() -> None:
     assert (
         json.loads(runner.invoke(app, ["rubric", "schema", "profile"]).stdout)["type"] == "object"
     )
+
+
+def test_every_record_score_writes_fits_the_result_schema(tmp_path: Path) -> None:
+    from retail_stage.result_model import Invalid, Result
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "rubric: {id: retail-stages}\ncompany: {name: X}\n"
+        "answers: {mc_two_complete_channels: maybe, om_nope: 1}\n",
+        encoding="utf-8",
+    )
+    named = [str(ROOT / "examples" / "profiles"), str(ROOT / "tests" / "calibration"), str(bad)]
+    printed = runner.invoke(app, ["score", *named, "-f", "json"]).stdout
+    records = json.loads(printed)
+    valid = [r for r in records if "error" not in r]
+    scored = [Result.model_validate(r) for r in valid]
+    (invalid,) = [Invalid.model_validate(r) for r in records if "error" in r]
+    assert len(scored) == 36
+    assert [problem.line for problem in invalid.errors or []] == [3, 3]
+    # The models hold every field a record has, no more, no fewer.
+    assert [r.model_dump(mode="json") for r in scored] == valid
+    assert {r.label_range.certain for r in scored} == {True, False}
