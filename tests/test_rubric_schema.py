@@ -86,7 +86,7 @@ def test_every_record_score_writes_fits_the_result_schema(tmp_path: Path) -> Non
     valid = [r for r in records if "error" not in r]
     scored = [Result.model_validate(r) for r in valid]
     (invalid,) = [Invalid.model_validate(r) for r in records if "error" in r]
-    assert len(scored) == 36
+    assert len(scored) == 40
     assert [problem.line for problem in invalid.errors or []] == [3, 3]
     # The models hold every field a record has, no more, no fewer.
     assert [r.model_dump(mode="json") for r in scored] == valid
