@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from retail_stage.render.formats import OutputFormat
 
 KIND_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl"}
+SURVEY_KINDS = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx"}
+"""Survey exports: read when named (or matched by a glob), never found by walking a folder,
+where a CSV is as likely an earlier run's results."""
 STDIN = "-"
 
 
@@ -64,7 +67,7 @@ def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[
         if path.is_dir():
             yield from _folder_inputs(path, argument, skip)
         elif path.exists():
-            yield Input(argument, KIND_BY_SUFFIX.get(path.suffix.lower()))
+            yield Input(argument, _named_kind(argument))
         elif glob.has_magic(argument):
             matches = sorted(glob.glob(argument, recursive=True))
             if not matches:
@@ -73,9 +76,14 @@ def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[
                 if Path(match).is_dir():
                     yield from _folder_inputs(Path(match), match, skip)
                 elif not _is(match, skip):
-                    yield Input(match, KIND_BY_SUFFIX.get(Path(match).suffix.lower()))
+                    yield Input(match, _named_kind(match))
         else:
             yield _failure(argument, "no such file or folder")
+
+
+def _named_kind(path: str) -> str | None:
+    suffix = os.path.splitext(path)[1].lower()
+    return KIND_BY_SUFFIX.get(suffix) or SURVEY_KINDS.get(suffix)
 
 
 def _is(path: str, skip: Path | None) -> bool:
@@ -164,6 +172,9 @@ def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, st
 def score_input(compiled: CompiledRubric, item: Input) -> Iterator[Result | Failure]:
     """Results and failures of every profile in one input, in order."""
     shown = "<stdin>" if item.path == STDIN else item.path
+    if item.kind in SURVEY_KINDS.values():
+        yield from _survey_records(compiled, item, None, "median", None, DEFAULT_MAX_BYTES)
+        return
     if item.kind == "jsonl" and item.path != STDIN:  # line by line, as `score` reads it
         for unit in _jsonl_units(item, DEFAULT_MAX_BYTES):
             if isinstance(unit, _Chunk):
@@ -181,13 +192,45 @@ def score_input(compiled: CompiledRubric, item: Input) -> Iterator[Result | Fail
         yield Failure(shown, exc.problems)
 
 
-def _score(compiled: CompiledRubric, document: Document | Failure) -> Result | Failure:
+def _score(
+    compiled: CompiledRubric, document: Document | Failure, merge: str | None = None
+) -> Result | Failure:
     if isinstance(document, Failure):
         return document
     try:
-        return score_document(compiled, document)
+        return score_document(compiled, document, merge)
     except SourceError as exc:
         return Failure(document.source, exc.problems)
+
+
+def _survey_records(
+    compiled: CompiledRubric,
+    item: Input,
+    rubric_path: str | None,
+    merge: str | None,
+    mapping_path: str | None,
+    max_bytes: int,
+    data: bytes | None = None,
+) -> Iterator[Result | Failure]:
+    """The results of a survey export's companies (`merge` None: of each row)."""
+    from retail_stage.intake import load_mapping, survey_documents
+    from retail_stage.loading import load_rubric
+    from retail_stage.survey import NO_MAPPING
+
+    shown = "<stdin>" if item.path == STDIN else item.path
+    rubric = compiled.rubric
+    rubrics = [rubric] + [
+        load_rubric(rubric_path, lang) for lang in rubric.languages if lang != rubric.lang
+    ]
+    try:
+        mapping = load_mapping(mapping_path, rubric) if mapping_path else NO_MAPPING
+        kind = item.kind or "csv"
+        for document in survey_documents(
+            item.path, kind, rubrics, merge=merge, mapping=mapping, max_bytes=max_bytes, data=data
+        ):
+            yield _score(compiled, document, merge)
+    except SourceError as exc:
+        yield Failure(shown, exc.problems)
 
 
 def score_paths(compiled: CompiledRubric, arguments: Iterable[str]) -> Iterator[Result | Failure]:
@@ -284,6 +327,8 @@ class _Text(NamedTuple):
     path: str
     text: str
     kind: str
+    data: bytes | None = None
+    """A survey export's bytes (its text is then empty)."""
 
 
 _Unit = Input | _Chunk | _Text | Failure
@@ -300,6 +345,12 @@ class Job:
     lang: str | None = None
     report_format: str | None = None
     """A ReportFormat value: render each result's report too (`score --report-dir`)."""
+    merge: str | None = "median"
+    """How a survey's respondents are merged (None: every row on its own); given, it also
+    overrides a profile's own `merge`."""
+    mapping: str | None = None
+    """A --map file for survey exports."""
+    merge_given: bool = False
 
 
 class Scorer:
@@ -353,6 +404,11 @@ class Scorer:
             return (_score(compiled, document) for document in documents), unit.size
         if isinstance(unit, _Text):
             text, kind, shown = unit.text, unit.kind, unit.path
+            if kind in SURVEY_KINDS.values():
+                return self._survey(Input(STDIN, kind), unit.data), len(unit.data or b"")
+        elif unit.kind in SURVEY_KINDS.values():
+            size = os.path.getsize(unit.path) if os.path.isfile(unit.path) else 0
+            return self._survey(unit), size
         else:
             shown = unit.path
             try:
@@ -363,11 +419,18 @@ class Scorer:
 
     def _documents(self, text: str, shown: str, kind: str) -> Iterator[Result | Failure]:
         compiled = self.compiled
+        merge = self.job.merge if self.job.merge_given else None
         try:
             for document in documents_from_text(text, shown, kind):
-                yield _score(compiled, document)
+                yield _score(compiled, document, merge)
         except SourceError as exc:
             yield Failure(shown, exc.problems)
+
+    def _survey(self, unit: Input, data: bytes | None = None) -> Iterator[Result | Failure]:
+        job = self.job
+        return _survey_records(
+            self.compiled, unit, job.rubric_path, job.merge, job.mapping, job.max_bytes, data
+        )
 
     def lines(self, chunk: _Chunk) -> list[Outcome]:
         """The outcomes of a chunk's lines, each checked on its own."""
@@ -731,6 +794,20 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
         yield _failure("<stdin>", "cannot read: standard input is closed")
         return
     stream = sys.stdin.buffer
+    if kind is not None and kind in SURVEY_KINDS.values():
+        from retail_stage.sheets import XLSX_FILE_FACTOR
+
+        limit = max_bytes * XLSX_FILE_FACTOR
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            yield _failure("<stdin>", f"cannot read: {exc.strerror or exc}")
+            return
+        if len(data) > limit:
+            yield _failure("<stdin>", f"survey export is over the limit of {limit:,} bytes")
+            return
+        yield _Text("<stdin>", "", kind, data)
+        return
     if kind is None:
         peek = getattr(stream, "peek", None)
         head = peek(1 << 16) if peek is not None else b""

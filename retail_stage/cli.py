@@ -142,6 +142,18 @@ class InputFormat(str, Enum):
     yaml = "yaml"
     json = "json"
     jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
+
+
+class Merge(str, Enum):
+    """How several respondents' scores of one indicator become one."""
+
+    median = "median"
+    min = "min"
+    mean = "mean"
+    latest = "latest"
 
 
 @app.command()
@@ -150,7 +162,8 @@ def score(
         list[str],
         typer.Argument(
             metavar="PATH...",
-            help="Profile files (YAML, JSON, JSONL), folders, globs, or - for stdin.",
+            help="Profile files (YAML, JSON, JSONL), survey exports (CSV, TSV, XLSX), folders "
+            "(of profiles), globs, or - for stdin.",
         ),
     ],
     fmt: Annotated[
@@ -265,6 +278,36 @@ def score(
             show_default=False,
         ),
     ] = None,
+    merge: Annotated[
+        Optional[Merge],  # noqa: UP045
+        typer.Option(
+            "--merge",
+            rich_help_panel="Survey exports",
+            help="How the respondents of one company are merged, indicator by indicator: the "
+            "median (default), min, mean or latest of their scores.",
+            show_default=False,
+        ),
+    ] = None,
+    no_merge: Annotated[
+        bool,
+        typer.Option(
+            "--no-merge",
+            metavar="",
+            rich_help_panel="Survey exports",
+            help="Score every row of a survey export on its own.",
+        ),
+    ] = False,
+    mapping: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--map",
+            metavar="FILE",
+            rich_help_panel="Survey exports",
+            help="YAML naming what columns hold (header or letter -> indicator id or company "
+            "field), answer texts (-> option ids) and the multiple-choice separator.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool,
         typer.Option(
@@ -335,6 +378,9 @@ def score(
         max_bytes=settings.max_bytes.value or DEFAULT_MAX_BYTES,
         report_dir=report_dir,
         report_format=report_format,
+        merge=None if no_merge else (merge.value if merge else "median"),
+        merge_given=merge is not None,
+        mapping=str(mapping) if mapping is not None else None,
     )
     try:
         done = run_scoring(request, _err)
@@ -542,8 +588,26 @@ def assess(
     raise typer.Exit(outcome.exit_code)
 
 
+class TemplateFormat(str, Enum):
+    """What `template` writes."""
+
+    yaml = "yaml"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 @app.command()
 def template(
+    fmt: Annotated[
+        Optional[TemplateFormat],  # noqa: UP045
+        typer.Option(
+            "--format",
+            "-f",
+            help="yaml: a profile to fill in an editor; csv or xlsx: a sheet with a column per "
+            "question to send out (default: from the -o file's extension, else yaml).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -569,12 +633,19 @@ def template(
     rubric: RubricOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Write a blank profile: every question as a comment, every answer unknown."""
+    """Write a blank profile (every question as a comment, every answer unknown), or a survey
+    sheet to send out (CSV or XLSX, one column a question, drop-downs in XLSX)."""
     from retail_stage.output import write_atomic
     from retail_stage.questionnaire import SCHEMA_NAME, profile_schema_text, schema_reference
     from retail_stage.template import template_text
 
     loaded = _rubric_in(rubric, lang)
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = TemplateFormat(suffix) if suffix in ("csv", "xlsx") else TemplateFormat.yaml
+    if fmt is not TemplateFormat.yaml:
+        _survey_template(loaded, fmt, output, force)
+        return
     if with_schema and output is None:
         _err("error: --with-schema writes the schema beside the --output file; name one")
         raise typer.Exit(EXIT_USAGE)
@@ -591,12 +662,32 @@ def template(
     write_atomic(output, text)
 
 
+def _survey_template(loaded, fmt: TemplateFormat, output: Path | None, force: bool) -> None:  # type: ignore[no-untyped-def]
+    from retail_stage.output import write_atomic, write_atomic_bytes
+    from retail_stage.survey_template import csv_template, xlsx_template
+
+    if output is not None and output.exists() and not force:
+        _err(f"{output}: error: file exists; choose another name or pass --force")
+        raise typer.Exit(EXIT_USAGE)
+    if fmt is TemplateFormat.csv:
+        if output is None:
+            sys.stdout.write(csv_template(loaded))
+        else:
+            write_atomic(output, csv_template(loaded))
+        return
+    if output is None:
+        _err("error: an XLSX template is a file; name it with -o, e.g. -o questions.xlsx")
+        raise typer.Exit(EXIT_USAGE)
+    write_atomic_bytes(output, xlsx_template(loaded))
+
+
 # --- report and compare ---------------------------------------------------------------------
 
 
-def _one_result(spec: str, compiled):  # type: ignore[no-untyped-def]
-    """The result of one profile named `PATH` (its first document) or `PATH#N`; exits on error."""
-    from retail_stage.batch import KIND_BY_SUFFIX, STDIN, Input, read_input
+def _one_result(spec: str, compiled, rubric_path: Path | None = None):  # type: ignore[no-untyped-def]
+    """The result of one profile named `PATH` (its first document) or `PATH#N` (of a survey
+    export: its Nth company); exits on error."""
+    from retail_stage.batch import KIND_BY_SUFFIX, STDIN, SURVEY_KINDS, Input, read_input
     from retail_stage.loading import Failure, documents_from_text, score_document
     from retail_stage.sources import SourceError
 
@@ -604,6 +695,9 @@ def _one_result(spec: str, compiled):  # type: ignore[no-untyped-def]
     head, sep, tail = spec.rpartition("#")
     if sep and tail.isdigit() and not Path(spec).exists():
         path, wanted = head, int(tail)
+    survey = SURVEY_KINDS.get(Path(path).suffix.lower())
+    if survey is not None:
+        return _survey_result(path, survey, wanted, compiled, rubric_path)
     kind = None if path == STDIN else KIND_BY_SUFFIX.get(Path(path).suffix.lower())
     try:
         text, kind = read_input(Input(path, kind))
@@ -624,6 +718,38 @@ def _one_result(spec: str, compiled):  # type: ignore[no-untyped-def]
         for problem in exc.problems:
             _err(str(problem))
         raise typer.Exit(EXIT_INVALID) from None
+
+
+def _survey_result(path: str, kind: str, wanted: int | None, compiled, rubric_path: Path | None):  # type: ignore[no-untyped-def]
+    """The Nth company of a survey export; its bad rows are reported, the others still count."""
+    from retail_stage.batch import Input, _survey_records
+    from retail_stage.loading import Failure
+    from retail_stage.sources import DEFAULT_MAX_BYTES
+
+    found = []
+    for record in _survey_records(
+        compiled,
+        Input(path, kind),
+        str(rubric_path) if rubric_path else None,
+        "median",
+        None,
+        DEFAULT_MAX_BYTES,
+    ):
+        if isinstance(record, Failure):
+            for line in record.lines():
+                _err(line)
+        else:
+            found.append(record)
+    if not found:
+        _err(f"{path}: error: no company could be scored")
+        raise typer.Exit(EXIT_INVALID)
+    if wanted is not None and not 1 <= wanted <= len(found):
+        _err(f"{path}: error: no company #{wanted}: the file holds {len(found)}")
+        raise typer.Exit(EXIT_USAGE)
+    if wanted is None and len(found) > 1:
+        names = ", ".join(f"#{n} {r.company.get('name')}" for n, r in enumerate(found, 1))
+        _err(f"{path}: note: the file holds {len(found)} companies ({names}); this is #1")
+    return found[(wanted or 1) - 1]
 
 
 def _write_text(output: Path | None, text: str) -> None:
@@ -694,7 +820,7 @@ def report(
 
     chosen = _file_format(fmt, output, ReportFormat, "html|svg|txt|md|json")
     compiled = _compiled(rubric, lang)
-    result = _one_result(profile, compiled)
+    result = _one_result(profile, compiled, rubric)
     for warning in result.warnings:
         _err(warning)
     if chosen is ReportFormat.TERMINAL:
@@ -734,7 +860,7 @@ def compare(
 
     chosen = _file_format(fmt, output, CompareFormat, "json|md")
     compiled = _compiled(rubric, lang)
-    before, after = _one_result(old, compiled), _one_result(new, compiled)
+    before, after = _one_result(old, compiled, rubric), _one_result(new, compiled, rubric)
     comparison = compare_results(before, after, compiled.rubric)
     for warning in comparison.warnings:
         _err(f"warning: {warning}")

@@ -128,6 +128,35 @@ class NextSteps(NamedTuple):
         return tuple(step[0] for step in self.ranking[: self.chosen])
 
 
+class Respondent(NamedTuple):
+    """One person's answers of a merged assessment, and where they alone would put it."""
+
+    name: str
+    source: str
+    stage: str
+    label: str
+
+
+class Disagreement(NamedTuple):
+    """An indicator the respondents scored differently."""
+
+    indicator: str
+    low: float
+    high: float
+    swing: float
+    """How far the index moves between the lowest and the highest of their scores."""
+    answers: tuple[tuple[str, Any, float | None], ...]
+    """(respondent, answer as written, score) of each who answered."""
+
+
+class Panel(NamedTuple):
+    """Who answered a merged assessment, how they were merged and where they disagree."""
+
+    merge: str
+    respondents: tuple[Respondent, ...]
+    disagreement: tuple[Disagreement, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """A scored profile: every number of DESIGN §1, rounded to 4 decimals as reported."""
@@ -154,6 +183,8 @@ class Result:
     notes: dict[str, str]
     warnings: tuple[str, ...] = ()
     answers: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    panel: Panel | None = None
+    """Several respondents merged into this result (a survey export), else None."""
     """The answers as written in the profile, for reports (`yes` and `true` compare equal)."""
 
     @property
@@ -206,6 +237,7 @@ class Result:
                 ],
             },
             "warnings": list(self.warnings),
+            **(_panel_dict(self.panel) if self.panel is not None else {}),
         }
 
     def to_record(self) -> dict[str, Any]:
@@ -232,6 +264,26 @@ class Result:
 
 COMPANY_FIELDS = ("name", "id", "sector", "country", "assessed_on")
 """The company block of a result, in order."""
+
+
+def _panel_dict(panel: Panel) -> dict[str, Any]:
+    return {
+        "merge": panel.merge,
+        "respondents": [r._asdict() for r in panel.respondents],
+        "disagreement": [
+            {
+                "indicator": d.indicator,
+                "min": round(d.low, 4),
+                "max": round(d.high, 4),
+                "index_swing": round(d.swing, 4),
+                "answers": [
+                    {"respondent": name, "answer": answer, "score": score}
+                    for name, answer, score in d.answers
+                ],
+            }
+            for d in panel.disagreement
+        ],
+    }
 
 
 def _range_dict(verdict: Range) -> dict[str, Any]:
@@ -428,13 +480,17 @@ def read_answers(
         except AnswerError as exc:
             where = ("answers", key, "value") if value is not answers[key] else ("answers", key)
             raise AnswerError((*where, *exc.loc), exc.message) from None
-    # Follow-ups: not asked, and scored by `if_not_asked`, when the indicator they are asked
-    # after is known and not above `above`, or n/a (NOT_APPLICABLE is below every `above`).
+    apply_followups(compiled, scores)
+    return scores, notes
+
+
+def apply_followups(compiled: CompiledRubric, scores: list[float | None]) -> None:
+    """Follow-ups not asked, and scored by `if_not_asked`, when the indicator they are asked
+    after is known and not above `above`, or n/a (NOT_APPLICABLE is below every `above`)."""
     for n, asked_after, above, if_not_asked in compiled.followups:
         parent = scores[asked_after]
         if parent is not None and parent <= above:
             scores[n] = if_not_asked
-    return scores, notes
 
 
 def answer_errors(compiled: CompiledRubric, answers: Mapping[str, Any]) -> list[AnswerError]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ class Document(NamedTuple):
     span: tuple[int, int] | None = None
     """Where this document lies in `text` (then `line_offset` is its first line): a problem
     is located by reading it alone. Without it, the text is read up to the document."""
+    notices: tuple[str, ...] = ()
+    """Warnings found while reading it (a survey column that matches nothing)."""
 
     def problem(self, loc: Loc, message: str, severity: str = "error") -> Problem:
         """A problem at `loc` in this document (positions are computed only now)."""
@@ -272,8 +275,12 @@ class _Checked(NamedTuple):
     company: dict[str, Any]
     rubric: tuple[str, str | None] | None
     answers: dict[str, Any]
+    respondents: tuple[Any, ...] | None = None
+    """Several people's answers (the model's RespondentAnswers), merged when scored."""
+    merge: str | None = None
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PROFILE_KEYS = frozenset({"company", "rubric", "answers"})
 _COMPANY_KEYS = frozenset({"name", "id", "sector", "country", "assessed_on"})
 _REF_KEYS = frozenset({"id", "version"})
@@ -359,6 +366,8 @@ def _modelled_profile(document: Document) -> _Checked:
         company_record(profile.company),
         None if ref is None else (ref.id, ref.version),
         profile.answers,
+        None if profile.respondents is None else tuple(profile.respondents),
+        profile.merge,
     )
 
 
@@ -372,11 +381,14 @@ def _engine() -> tuple[Callable[..., Result], type[AnswerError]]:
     return score_answers, AnswerError
 
 
-def score_document(compiled: CompiledRubric, document: Document) -> Result:
-    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError."""
+def score_document(
+    compiled: CompiledRubric, document: Document, merge: str | None = None
+) -> Result:
+    """Check one document as a profile of `compiled`'s rubric and score it; raises SourceError.
+    `merge` (median, min, mean, latest) overrides a profile's own for several respondents."""
     score_answers, answer_error = _engine()
     profile = plain_profile(document.data) or _modelled_profile(document)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = document.notices
     if profile.rubric is not None and profile.rubric != (
         compiled.rubric_id,
         compiled.rubric_version,
@@ -398,7 +410,9 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
                 f"scored with version {rubric.version}",
                 severity="warning",
             )
-            warnings = (str(problem),)
+            warnings = (*warnings, str(problem))
+    if profile.respondents is not None:
+        return _merged(compiled, document, profile, merge, warnings)
     try:
         return score_answers(
             compiled,
@@ -412,6 +426,45 @@ def score_document(compiled: CompiledRubric, document: Document) -> Result:
 
         errors = answer_errors(compiled, profile.answers)
         raise SourceError([document.problem(e.loc, e.message) for e in errors]) from None
+
+
+def _merged(
+    compiled: CompiledRubric,
+    document: Document,
+    profile: _Checked,
+    merge: str | None,
+    warnings: tuple[str, ...],
+) -> Result:
+    from retail_stage.engine import AnswerError, answer_errors
+    from retail_stage.panel import Answers, merged_result
+
+    people = [
+        Answers(
+            r.name, r.source or f"{shown_name(document.source)}#{i + 1}", r.timestamp, r.answers
+        )
+        for i, r in enumerate(profile.respondents or ())
+    ]
+    company = profile.company
+    dates = [p.timestamp[:10] for p in people if p.timestamp and _DATE.match(p.timestamp)]
+    if company.get("assessed_on") is None and dates:
+        company = {**company, "assessed_on": max(dates)}  # the day of the latest answers
+    try:
+        return merged_result(
+            compiled,
+            people,
+            merge or profile.merge or "median",
+            source=shown_name(document.source),
+            company=company,
+            warnings=warnings,
+        )
+    except AnswerError:
+        raise SourceError(
+            [
+                document.problem(("respondents", i, *e.loc), e.message)
+                for i, person in enumerate(people)
+                for e in answer_errors(compiled, person.answers)
+            ]
+        ) from None
 
 
 def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | Failure]:

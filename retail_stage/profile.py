@@ -8,9 +8,9 @@ what every answer kind accepts.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from retail_stage.rubric import RubricRef
 
@@ -54,8 +54,28 @@ class Company(BaseModel):
     assessed_on: dt.date | None = Field(None, description="date of the assessment, YYYY-MM-DD")
 
 
+class RespondentAnswers(BaseModel):
+    """One person's answers, when several people at the company answered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, description="who answered: a name, a role or an e-mail")
+    source: str | None = Field(None, description="where the answers came from, e.g. a file:row")
+    timestamp: str | None = Field(
+        None, description="when they were given (ISO 8601); merge 'latest' takes the last"
+    )
+    answers: dict[str, AnswerInput] = Field(
+        default_factory=dict, description="this person's answers keyed by indicator id"
+    )
+
+    @field_validator("timestamp", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
 class Profile(BaseModel):
-    """A company and its answers, keyed by indicator id."""
+    """A company and its answers, keyed by indicator id (or several people's answers)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,6 +84,20 @@ class Profile(BaseModel):
     answers: dict[str, AnswerInput] = Field(
         default_factory=dict, description="answers keyed by indicator id"
     )
+    respondents: list[RespondentAnswers] | None = Field(
+        None,
+        min_length=1,
+        description="instead of answers: each person's answers, merged indicator by indicator",
+    )
+    merge: Literal["median", "min", "mean", "latest"] | None = Field(
+        None, description="how respondents' scores are merged (default median)"
+    )
+
+    @model_validator(mode="after")
+    def _answers_or_respondents(self) -> Profile:
+        if self.respondents is not None and self.answers:
+            raise ValueError("a profile has answers or respondents, not both")
+        return self
 
 
 def parse_profile(data: Any) -> Profile:

@@ -6,7 +6,7 @@ DESIGN §2 for people who read it with other tools, and the tests hold every rec
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,6 +75,27 @@ class NextSteps(_Record):
     indicators: list[Step] = Field(description="the next stage's indicators, most gain first")
 
 
+class RespondentRecord(_Record):
+    name: str = Field(description="who answered")
+    source: str = Field(description="where their answers came from (file:row)")
+    stage: str = Field(description="the stage their answers alone reach")
+    label: Label = Field(description="the label their answers alone give")
+
+
+class Said(_Record):
+    respondent: str = Field(description="who answered")
+    answer: Any = Field(description="their answer, as a profile writes it")
+    score: float | None = Field(description="its score")
+
+
+class DisagreementRecord(_Record):
+    indicator: str = Field(description="indicator id")
+    min: float = Field(description="the lowest score the respondents gave it")
+    max: float = Field(description="the highest")
+    index_swing: float = Field(description="how far the index moves between the two")
+    answers: list[Said] = Field(description="each respondent's answer")
+
+
 class Result(_Record):
     """One scored profile."""
 
@@ -95,6 +116,16 @@ class Result(_Record):
     focus: Focus = Field(description="the traffic and supply focus scores")
     next_steps: NextSteps = Field(description="what would reach the next stage")
     warnings: list[str] = Field(description="warnings about the profile (e.g. an unasked answer)")
+    merge: Literal["median", "min", "mean", "latest"] | None = Field(
+        default=None, description="several respondents: how their scores were merged"
+    )
+    respondents: list[RespondentRecord] | None = Field(
+        default=None, description="several respondents: who answered, where each alone stands"
+    )
+    disagreement: list[DisagreementRecord] | None = Field(
+        default=None,
+        description="indicators the respondents scored differently, most index swing first",
+    )
 
 
 class Problem(_Record):
@@ -103,6 +134,7 @@ class Problem(_Record):
     column: int | None = Field(description="1-based column of the problem, or null")
     severity: Literal["error", "warning"] = Field(description="error or warning")
     message: str = Field(description="what is wrong")
+    sheet: str | None = Field(default=None, description="the worksheet, in a spreadsheet")
 
 
 class Invalid(_Record):

@@ -74,6 +74,10 @@ class ScoringRequest:
     max_bytes: int = DEFAULT_MAX_BYTES
     report_dir: Path | None = None
     report_format: ReportFormat | None = None
+    merge: str | None = "median"
+    """How a survey's respondents are merged; None: every row on its own."""
+    merge_given: bool = False
+    mapping: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,9 @@ def run_scoring(
         request.max_bytes,
         request.lang,
         None if reports is None else reports.fmt.value,
+        request.merge,
+        request.mapping,
+        request.merge_given,
     )
     counts = Counts()
     workers: list[int] = []  # told by the batch once it has chosen

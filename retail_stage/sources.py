@@ -57,22 +57,38 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    sheet: str | None = None
+    """The worksheet of a spreadsheet: the place then reads `answers.xlsx:Responses!G14`."""
 
     def __str__(self) -> str:
         where = shown_name(self.path)
-        if self.line is not None:
+        if self.sheet is not None and self.line is not None:
+            where += f":{shown_name(self.sheet)}!{column_letter(self.column or 1)}{self.line}"
+        elif self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         return f"{where}: {self.severity}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as fields, as `rubric validate --format json` and error records give it."""
-        return {
+        found = {
             "path": shown_name(self.path),
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
             "message": self.message,
         }
+        if self.sheet is not None:
+            found["sheet"] = shown_name(self.sheet)
+        return found
+
+
+def column_letter(number: int) -> str:
+    """A spreadsheet's name of a 1-based column number: 1 A, 27 AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 class SourceError(Exception):

@@ -375,6 +375,8 @@ def test_the_plain_check_takes_a_written_profile_as_the_model_does() -> None:
         },
         ("retail-stages", "1.0"),
         {"mc_online_store": True},
+        None,
+        None,
     )
     assert _modelled_profile(Document("p.yaml", "p.yaml", data, text)) == checked
     assert plain_profile({**data, "answers": None}) is None  # the model words that error

@@ -80,14 +80,20 @@ def test_every_record_score_writes_fits_the_result_schema(tmp_path: Path) -> Non
         "answers: {mc_two_complete_channels: maybe, om_nope: 1}\n",
         encoding="utf-8",
     )
-    named = [str(ROOT / "examples" / "profiles"), str(ROOT / "tests" / "calibration"), str(bad)]
+    named = [
+        str(ROOT / "examples" / "profiles"),
+        str(ROOT / "tests" / "calibration"),
+        str(ROOT / "tests" / "data" / "surveys" / "google-forms.csv"),
+        str(bad),
+    ]
     printed = runner.invoke(app, ["score", *named, "-f", "json"]).stdout
     records = json.loads(printed)
     valid = [r for r in records if "error" not in r]
     scored = [Result.model_validate(r) for r in valid]
     (invalid,) = [Invalid.model_validate(r) for r in records if "error" in r]
-    assert len(scored) == 40
+    assert len(scored) == 42
+    assert sum(r.respondents is not None for r in scored) == 2
     assert [problem.line for problem in invalid.errors or []] == [3, 3]
     # The models hold every field a record has, no more, no fewer.
-    assert [r.model_dump(mode="json") for r in scored] == valid
+    assert [r.model_dump(mode="json", exclude_unset=True) for r in scored] == valid
     assert {r.label_range.certain for r in scored} == {True, False}

@@ -38,7 +38,8 @@ def _line(values: list[Any]) -> str:
 
 
 def columns(rubric: Rubric) -> list[str]:
-    """The header: source, company, stage, label, index, coverage, attainments, dimensions."""
+    """The header: source, company, stage, label, index, coverage, attainments, dimensions,
+    and for merged survey answers the number of respondents and of questions they disagree on."""
     return [
         "source",
         *(f"company_{name}" for name in COMPANY_FIELDS),
@@ -48,6 +49,8 @@ def columns(rubric: Rubric) -> list[str]:
         "coverage",
         *(f"attainment_{stage.id}" for stage in rubric.stages),
         *(f"dimension_{dim.id}" for dim in rubric.dimensions),
+        "respondents",
+        "disagreements",
         "error",
     ]
 
@@ -59,9 +62,10 @@ class CsvFormatter(Formatter):
         """One CSV row."""
         from retail_stage.loading import Failure
 
-        width = len(self.rubric.stages) + len(self.rubric.dimensions) + 4 + len(COMPANY_FIELDS)
+        width = len(self.rubric.stages) + len(self.rubric.dimensions) + 6 + len(COMPANY_FIELDS)
         if isinstance(record, Failure):
             return _line([record.source, *([None] * width), record.message])
+        panel = record.panel
         return _line(
             [
                 record.source,
@@ -72,6 +76,8 @@ class CsvFormatter(Formatter):
                 record.coverage,
                 *(stage.attainment for stage in record.stages),
                 *(score for _, score in record.dimensions),
+                len(panel.respondents) if panel else None,
+                len(panel.disagreement) if panel else None,
                 None,
             ]
         )

@@ -469,10 +469,51 @@ def _evidence(report: Report) -> Group:
     return Group(*parts)
 
 
+def _respondents(report: Report) -> Group:
+    panel = report.panel
+    assert panel is not None
+    people = Table.grid(padding=(0, 2))
+    people.add_column(no_wrap=True)
+    people.add_column()
+    for name, stage_name, label in panel.respondents:
+        people.add_row(literal(name), literal(f"{stage_name} {label}"))
+    parts: list[RenderableType] = [
+        heading(f"Respondents: {len(panel.respondents)}, merged by {panel.merge}"),
+        Text("Where each would put the company on their own answers:", style="bright_black"),
+        people,
+        Text(""),
+    ]
+    if not panel.disagreements:
+        parts += [literal("They agree on every question they all answered."), Text("")]
+        return Group(*parts)
+    parts.append(heading("Where respondents disagree"))
+    for number, d in enumerate(panel.disagreements, start=1):
+        line = Text(f"{number}. ", style="bold")
+        line.append_text(literal(d.indicator.question))
+        line.append_text(literal(f"  {d.indicator.id}", "bright_black"))
+        parts.append(line)
+        detail = Text("   ")
+        detail.append(f"scores {_pct(d.low)} to {_pct(d.high)}; the index moves by {d.swing:.2f}")
+        parts.append(detail)
+        for voice in d.voices:
+            said = Text("   · ")
+            said.append_text(literal(f"{voice.respondent}: ", "bold"))
+            said.append_text(literal(f"{voice.answer} ({_pct(voice.score)})"))
+            parts.append(said)
+    if panel.more:
+        parts.append(
+            Text(f"... and {_count(panel.more, 'more question')} (all in the JSON result)")
+        )
+    parts.append(Text(""))
+    return Group(*parts)
+
+
 def renderables(report: Report) -> Iterator[RenderableType]:
     """The report's sections in order, as rich renderables."""
     yield _header(report)
     yield _verdict(report)
+    if report.panel is not None:
+        yield _respondents(report)
     yield _ladder(report)
     yield _label_section(report)
     yield _dimensions(report)

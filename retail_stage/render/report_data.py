@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from retail_stage.rubric import (
     BooleanAnswer,
@@ -121,6 +121,37 @@ class DimensionView:
     score: float | None
 
 
+class Voice(NamedTuple):
+    """One respondent's answer to a question they disagree on."""
+
+    respondent: str
+    answer: str
+    score: float | None
+
+
+class DisagreementView(NamedTuple):
+    indicator: Indicator
+    low: float
+    high: float
+    swing: float
+    voices: tuple[Voice, ...]
+
+
+class PanelView(NamedTuple):
+    """Who answered, where each alone would stand, and where they disagree most."""
+
+    merge: str
+    respondents: tuple[tuple[str, str, str], ...]
+    """(name, stage name, label)."""
+    disagreements: tuple[DisagreementView, ...]
+    more: int
+    """Disagreements not shown."""
+
+
+PANEL_SHOWN = 5
+"""Disagreements a report shows (JSON results hold them all)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """Everything a report shows, in the order it shows it."""
@@ -145,6 +176,7 @@ class Report:
     next_stage: StageView | None
     steps: tuple[Mover, ...]
     evidence: tuple[tuple[StageView, tuple[Evidence, ...]], ...]
+    panel: PanelView | None = None
 
     @property
     def company_name(self) -> str:
@@ -198,6 +230,35 @@ def build_report(result: Result, rubric: Rubric) -> Report:
             (stage, tuple(e for e in evidence if e.indicator.stage == stage.id))
             for stage in ladder[1:]
         ),
+        panel=_panel(result, rubric, names),
+    )
+
+
+def _panel(result: Result, rubric: Rubric, names: Mapping[str, str]) -> PanelView | None:
+    panel = result.panel
+    if panel is None:
+        return None
+    from retail_stage.questions import describe
+
+    by_id = {ind.id: ind for ind in rubric.indicators}
+    shown = tuple(
+        DisagreementView(
+            by_id[d.indicator],
+            d.low,
+            d.high,
+            d.swing,
+            tuple(
+                Voice(name, describe(by_id[d.indicator], answer), score)
+                for name, answer, score in d.answers
+            ),
+        )
+        for d in panel.disagreement[:PANEL_SHOWN]
+    )
+    return PanelView(
+        panel.merge,
+        tuple((r.name, names[r.stage], r.label) for r in panel.respondents),
+        shown,
+        max(0, len(panel.disagreement) - PANEL_SHOWN),
     )
 
 

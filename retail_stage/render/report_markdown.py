@@ -172,6 +172,7 @@ def report_markdown(report: Report) -> str:
         out += [line, ""]
     if report.even_score is not None:
         out += [f"Every dimension scores {_pct(report.even_score)}.", ""]
+    out += _panel_markdown(report)
     out += ["## Next steps", ""]
     target = report.next_stage
     if target is None:
@@ -210,3 +211,29 @@ def report_markdown(report: Report) -> str:
             )
         out.append("")
     return "\n".join(out)
+
+
+def _panel_markdown(report: Report) -> list[str]:
+    panel = report.panel
+    if panel is None:
+        return []
+    out = [
+        f"## Respondents: {len(panel.respondents)}, merged by {panel.merge}",
+        "",
+        "| Respondent | On their own answers |",
+        "|---|---|",
+        *(f"| {md(name)} | {md(stage)} {label} |" for name, stage, label in panel.respondents),
+        "",
+    ]
+    if not panel.disagreements:
+        return [*out, "They agree on every question they all answered.", ""]
+    out += ["## Where respondents disagree", ""]
+    for number, d in enumerate(panel.disagreements, start=1):
+        out.append(
+            f"{number}. **{md(d.indicator.question)}** `{d.indicator.id}`: scores "
+            f"{_pct(d.low)} to {_pct(d.high)}; the index moves by {d.swing:.2f}"
+        )
+        out += [f"   - {md(v.respondent)}: {md(v.answer)} ({_pct(v.score)})" for v in d.voices]
+    if panel.more:
+        out.append(f"\n... and {panel.more} more (all in the JSON result)")
+    return [*out, ""]

@@ -46,6 +46,7 @@ class TableFormatter(Formatter):
                 None if record.label_range.certain else record.label_range.high,
                 f"{record.index:.2f}",
                 f"{record.coverage:.0%}",
+                len(record.panel.respondents) if record.panel else None,
             ]
         )
 
@@ -75,7 +76,10 @@ class TableFormatter(Formatter):
         table.add_column("Label", justify="center")
         table.add_column("Index", justify="right")
         table.add_column("Coverage", justify="right")
-        for company, stage_id, high, label, label_high, index, coverage in rows:
+        panels = any(row[7] is not None for row in rows)
+        if panels:  # survey answers: how many people each row merges
+            table.add_column("Respondents", justify="right")
+        for company, stage_id, high, label, label_high, index, coverage, people in rows:
             reached = order.index(str(stage_id))
             stage = Text(names[str(stage_id)], style=stage_style(len(order), reached))
             if high is not None:
@@ -83,13 +87,8 @@ class TableFormatter(Formatter):
             label_cell = Text(str(label), style="bold" if label == "2.0" else "")
             if label_high is not None:
                 label_cell.append(f"\nor {label_high}", style="dim")
-            table.add_row(
-                literal(company or ""),
-                stage,
-                label_cell,
-                index,
-                coverage,
-            )
+            cells = [literal(company or ""), stage, label_cell, index, coverage]
+            table.add_row(*cells, *([str(people or 1)] if panels else []))
         Console(file=self.stream, highlight=False).print(table)
 
     def write_summary(self, portfolio: Portfolio) -> None:
