@@ -50,35 +50,47 @@ def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubr
 
 
 @overload
-def load_profiles(path: str | Path, errors: Literal["raise"] = "raise") -> Iterator[Document]: ...
+def load_profiles(
+    path: str | Path, errors: Literal["raise"] = "raise", *, rubric: Rubric | None = None
+) -> Iterator[Document]: ...
 @overload
 def load_profiles(
-    path: str | Path, errors: Literal["yield"]
+    path: str | Path, errors: Literal["yield"], *, rubric: Rubric | None = None
 ) -> Iterator[Document | SourceError]: ...
 def load_profiles(
-    path: str | Path, errors: Literal["raise", "yield"] = "raise"
+    path: str | Path, errors: Literal["raise", "yield"] = "raise", *, rubric: Rubric | None = None
 ) -> Iterator[Document] | Iterator[Document | SourceError]:
-    """Every profile document in a file or folder, in order.
+    """Every profile document in a file or folder, in order; a survey export (.csv, .tsv,
+    .xlsx) gives one a company, its rows as `respondents`, its columns matched to the
+    questions of `rubric` (default: the bundled one, in each of its languages).
 
     A file that cannot be read or parsed raises SourceError (`errors="raise"`), or is given in
     its place as a SourceError and the files after it are still read (`errors="yield"`).
     """
     if errors not in ("raise", "yield"):
         raise ValueError(f'errors must be "raise" or "yield", not {errors!r}')
-    return _documents(str(path), raise_errors=errors == "raise")
+    return _documents(str(path), raise_errors=errors == "raise", rubric=rubric)
 
 
-def _documents(path: str, raise_errors: bool) -> Iterator[Any]:
-    from retail_stage.batch import find_inputs, read_input
+def _documents(path: str, raise_errors: bool, rubric: Rubric | None) -> Iterator[Any]:
+    from retail_stage.batch import SURVEY_KINDS, find_inputs, read_input
+    from retail_stage.intake import survey_documents
     from retail_stage.loading import Failure, documents_from_text
+    from retail_stage.loading import load_rubric as _load
     from retail_stage.sources import SourceError
 
     for item in find_inputs([path]):
         try:
             if isinstance(item, Failure):
                 raise SourceError(item.problems)
-            text, kind = read_input(item)
-            for document in documents_from_text(text, item.path, kind):
+            if item.kind in SURVEY_KINDS.values():
+                bundled = _load()
+                rubrics = [rubric] if rubric else [_load(None, lang) for lang in bundled.languages]
+                found: Iterator[Any] = survey_documents(item.path, item.kind or "csv", rubrics)
+            else:
+                text, kind = read_input(item)
+                found = documents_from_text(text, item.path, kind)
+            for document in found:
                 if not isinstance(document, Failure):
                     yield document
                     continue

@@ -3,8 +3,9 @@
 This module is the one definition of every number a client is told. It neither reads files
 nor prints, and imports neither rich nor typer, so a notebook or a Spark/Dask job can map
 `score_answers` over a partition of profiles. Reading order: the result records, then
-`compile_rubric` (the tables scoring reads), `read_answers` (an answer's score `s`), and
-`evaluate`, where each formula of DESIGN §1 sits under its own name.
+`compile_rubric` (the tables scoring reads), `read_answers` (an answer's score `s`),
+`_verdict`, where each formula of DESIGN §1 sits under its own name, and `evaluate`, which adds
+what explains the verdict (stages, dimensions, next steps).
 """
 
 from __future__ import annotations
@@ -715,18 +716,44 @@ def _show(value: Any) -> str:
 # --- From scores to the verdict: the formulas of DESIGN §1 ---------------------------------
 
 
-def evaluate(
-    compiled: CompiledRubric,
-    scores: list[float | None],
-    *,
-    source: str = "",
-    company: Mapping[str, Any] | None = None,
-    notes: Mapping[str, str] | None = None,
-    warnings: tuple[str, ...] = (),
-    answers: Mapping[str, Any] | None = None,
-) -> Result:
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a set of scores stands (stage, label, index) without the explanation: what
+    `evaluate` computes first, for what-if questions asked many times."""
+
+    stage: str
+    label: str
+    index: float
+
+
+class _Verdict(NamedTuple):
+    """The formulas of DESIGN §1 worked out: the sums and what follows from them."""
+
+    known: list[float]
+    stage_w: list[float]
+    dimension_ws: list[float]
+    dimension_w: list[float]
+    failed_gates: list[int]
+    attainment: list[float]
+    reached: int
+    reached_high: int
+    the_index: float  # `index` would hide tuple.index
+    coverage: float
+    traffic: float
+    supply: float
+    label: str
+    label_high: str
+
+
+def standing(compiled: CompiledRubric, scores: list[float | None]) -> Standing:
+    """The stage, label and index `evaluate` would give these scores (index rounded alike)."""
+    verdict = _verdict(compiled, scores)
+    return Standing(compiled.ladder[verdict.reached][0], verdict.label, round(verdict.the_index, 4))
+
+
+def _verdict(compiled: CompiledRubric, scores: list[float | None]) -> _Verdict:
     """Every number of DESIGN §1 from each indicator's score."""
-    rubric, rows, ladder = compiled.rubric, compiled.rows, compiled.ladder
+    rubric, rows = compiled.rubric, compiled.rows
     stage_count = len(rubric.stages)
     # One pass over the indicators gathers the weighted sums every formula below divides.
     # Applicable weights start from the rubric's totals; only an n/a answer takes weight away.
@@ -794,17 +821,47 @@ def evaluate(
     traffic = focus_ws[0] / focus_w[0] if focus_w[0] > EPSILON else 0.0
     supply = focus_ws[1] / focus_w[1] if focus_w[1] > EPSILON else 0.0
     supply_high = (focus_ws[1] + focus_unknown[1]) / focus_w[1] if focus_w[1] > EPSILON else 0.0
-    label = _label(compiled, supply, reached)
-    label_high = _label(compiled, supply_high, reached_high)
+    return _Verdict(
+        known,
+        stage_w,
+        dimension_ws,
+        dimension_w,
+        failed_gates,
+        attainment,
+        reached,
+        reached_high,
+        index,
+        coverage,
+        traffic,
+        supply,
+        _label(compiled, supply, reached),
+        _label(compiled, supply_high, reached_high),
+    )
+
+
+def evaluate(
+    compiled: CompiledRubric,
+    scores: list[float | None],
+    *,
+    source: str = "",
+    company: Mapping[str, Any] | None = None,
+    notes: Mapping[str, str] | None = None,
+    warnings: tuple[str, ...] = (),
+    answers: Mapping[str, Any] | None = None,
+) -> Result:
+    """The result of each indicator's score: the numbers of DESIGN §1 and what explains them."""
+    rubric, rows, ladder = compiled.rubric, compiled.rows, compiled.ladder
+    v = _verdict(compiled, scores)
+    reached, reached_high, attainment = v.reached, v.reached_high, v.attainment
 
     # Dimension scores: weighted mean of s over each dimension's indicators, all stages.
     dimension_scores = [
         round(part / whole, 4) if whole > EPSILON else None
-        for part, whole in zip(dimension_ws, dimension_w, strict=True)
+        for part, whole in zip(v.dimension_ws, v.dimension_w, strict=True)
     ]
 
-    failed_ids: list[tuple[str, ...]] = [()] * stage_count
-    for n in failed_gates:
+    failed_ids: list[tuple[str, ...]] = [()] * len(rubric.stages)
+    for n in v.failed_gates:
         failed_ids[rows[n].stage] += (rows[n].id,)
     stages = []
     for k, (stage_id, name, threshold) in enumerate(compiled.stages):
@@ -818,16 +875,16 @@ def evaluate(
         rubric_version=rubric.version,
         stage=ladder[reached][0],
         stage_name=ladder[reached][1],
-        label=label,
-        index=round(index, 4),
-        coverage=round(coverage, 4),
+        label=v.label,
+        index=round(v.the_index, 4),
+        coverage=round(v.coverage, 4),
         stage_range=Range(ladder[reached][0], ladder[reached_high][0]),
-        label_range=Range(label, label_high),
+        label_range=Range(v.label, v.label_high),
         stages=tuple(stages),
         dimensions=tuple(zip(compiled.dimension_ids, dimension_scores, strict=True)),
-        focus_traffic=round(traffic, 4),
-        focus_supply=round(supply, 4),
-        next_steps=_next_steps(compiled, scores, reached, known, stage_w, failed_gates),
+        focus_traffic=round(v.traffic, 4),
+        focus_supply=round(v.supply, 4),
+        next_steps=_next_steps(compiled, scores, reached, v.known, v.stage_w, v.failed_gates),
         scores=tuple(scores),
         notes=dict(notes) if notes else {},
         warnings=warnings,

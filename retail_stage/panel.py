@@ -29,6 +29,7 @@ from retail_stage.engine import (
     apply_followups,
     evaluate,
     read_answers,
+    standing,
 )
 from retail_stage.questions import bare_value
 
@@ -86,7 +87,7 @@ def merged_result(
     alone = tuple(
         Respondent(person.name, person.source, r.stage, r.label)
         for person, r in zip(
-            respondents, (evaluate(compiled, scores) for scores in each), strict=True
+            respondents, (standing(compiled, list(scores)) for scores in each), strict=True
         )
     )
     panel = Panel(merge, alone, _disagreement(compiled, respondents, each, merged, result.index))
@@ -142,6 +143,10 @@ def _disagreement(
     """Indicators scored differently, ordered by how far the spread moves the index (then by
     the spread, then rubric order)."""
     found: list[tuple[float, float, int, Disagreement]] = []
+    # A stage above the one being worked on (index = stages met + attainment of the next) moves
+    # the index only through a follow-up rule; its indicators' swing is 0, not worked out.
+    working_on = int(index)
+    parents = {asked_after for _, asked_after, _, _ in compiled.followups}
     for n, ind_id in enumerate(compiled.ids):
         given = [
             (person.name, bare_value(person.answers[ind_id]), scores[n])
@@ -154,7 +159,10 @@ def _disagreement(
         high = max(score for _, _, score in given if score is not None)
         if high - low < 1e-9:
             continue
-        swing = _index_with(compiled, merged, n, high) - _index_with(compiled, merged, n, low)
+        if compiled.rows[n].stage > working_on and n not in parents:
+            swing = 0.0
+        else:
+            swing = _index_with(compiled, merged, n, high) - _index_with(compiled, merged, n, low)
         entry = Disagreement(ind_id, low, high, swing, tuple(given))
         found.append((-swing, -(high - low), n, entry))
     return tuple(entry for *_, entry in sorted(found, key=lambda item: item[:3]))
@@ -166,4 +174,4 @@ def _index_with(
     changed = list(merged)
     changed[n] = score
     apply_followups(compiled, changed)
-    return evaluate(compiled, changed).index
+    return standing(compiled, changed).index

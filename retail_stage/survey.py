@@ -216,6 +216,12 @@ def _pairs(ind: Indicator) -> list[tuple[str, str]]:
     return []
 
 
+SEEN_CELLS = 20_000
+"""Distinct cells a table's reading remembers, so memory stays flat in the number of rows."""
+
+_PLAIN_CELLS = (str, int, float, bool)
+
+
 class Layout:
     """How a table's columns map onto a rubric's profile."""
 
@@ -235,6 +241,8 @@ class Layout:
         self.has_company = any(
             c.role == Role("company", "name") or c.role == Role("company", "id") for c in columns
         )
+        self._seen: dict[tuple[str, type, Any], tuple[Any, str] | _Unfit] = {}
+        """Cells already read: a column of an export holds few distinct answers."""
 
     @classmethod
     def of(
@@ -371,11 +379,11 @@ class Layout:
             if not text and not isinstance(raw, (int, float)):
                 continue
             if role.kind == "answer":
-                try:
-                    value, warning = self._answer(role.target, raw, text)
-                except _Unfit as exc:
-                    problems.append(self._cell(row, column, exc.message))
+                read = self._read(role.target, raw, text)
+                if isinstance(read, _Unfit):
+                    problems.append(self._cell(row, column, read.message))
                     continue
+                value, warning = read
                 if warning:
                     warnings.append(self._cell(row, column, warning, "warning"))
                 if value is not None:
@@ -410,6 +418,21 @@ class Layout:
             answers,
             tuple(warnings),
         )
+
+    def _read(self, ind_id: str, raw: Any, text: str) -> tuple[Any, str] | _Unfit:
+        """`_answer`, remembered for the cells seen before (up to SEEN_CELLS of them)."""
+        key = (ind_id, raw.__class__, raw)
+        found = self._seen.get(key) if raw.__class__ in _PLAIN_CELLS else None
+        if found is None:
+            try:
+                found = self._answer(ind_id, raw, text)
+            except _Unfit as exc:
+                found = exc
+            if raw.__class__ in _PLAIN_CELLS and len(self._seen) < SEEN_CELLS:
+                self._seen[key] = found
+        if isinstance(found, tuple) and isinstance(found[0], list):
+            return list(found[0]), found[1]  # each row its own list of choices
+        return found
 
     def _answer(self, ind_id: str, raw: Any, text: str) -> tuple[Any, str]:
         """The answer a cell gives, in a profile's form (None for unknown), and a warning."""

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -469,3 +470,81 @@ def test_csv_and_table_say_how_many_respondents_each_row_merges() -> None:
     assert header.split("┃")[1:-1][-1].strip() == "Respondents"
     plain = runner.invoke(app, ["score", profile, "-f", "table"], env={"COLUMNS": "120"}).stdout
     assert "Respondents" not in plain
+
+
+def test_a_swing_left_at_zero_is_zero_when_worked_out(bundled: CompiledRubric) -> None:
+    """The indicators of a stage above the one worked on are not re-scored: check on random
+    panels that their swing, worked out, is 0 as assumed (and the others are worked out)."""
+    import random
+
+    from retail_stage.panel import Answers, _index_with, merged_result
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from synthetic import _answer
+
+    rng = random.Random(7)
+    skipped = 0
+    for company in range(60):
+        people = [
+            Answers(
+                f"p{i}",
+                f"x.csv:{i}",
+                None,
+                {i.id: _answer(i, rng) for i in bundled.rubric.indicators},
+            )
+            for i in range(3)
+        ]
+        result = merged_result(bundled, people, source="x.csv", company={"name": str(company)})
+        assert result.panel is not None
+        merged = list(result.scores)
+        for entry in result.panel.disagreement:
+            n = bundled.position[entry.indicator]
+            full = _index_with(bundled, merged, n, entry.high) - _index_with(
+                bundled, merged, n, entry.low
+            )
+            assert entry.swing == full, (company, entry.indicator)
+            skipped += bundled.rows[n].stage > int(result.index)
+    assert skipped > 100  # the shortcut was taken, and agreed every time
+
+
+def test_the_python_api_loads_an_export_as_one_profile_a_company() -> None:
+    import retail_stage
+
+    rubric = retail_stage.load_rubric()
+    found = [
+        retail_stage.score(rubric, document)
+        for document in retail_stage.load_profiles(SURVEYS / "microsoft-forms.xlsx")
+    ]
+    assert [(r.company["name"], r.stage, r.index) for r in found] == [
+        ("Lotus Lane Grocers", "omni_channel", 2.2739),
+        ("QuickStop Mart", "omni_channel", 2.2772),
+    ]
+    assert [len(r.panel.respondents) for r in found if r.panel] == [3, 1]
+
+
+@pytest.mark.parametrize("merge", ["median", "min", "mean", "latest"])
+def test_raising_one_respondents_score_never_lowers_the_merged_index(
+    bundled: CompiledRubric, merge: str
+) -> None:
+    import random
+
+    from retail_stage.engine import apply_followups, standing
+
+    rng = random.Random(merge)
+    size = len(bundled.rows)
+
+    def index(each: list[list[float | None]]) -> float:
+        merged = [_merge([scores[n] for scores in each], merge) for n in range(size)]
+        apply_followups(bundled, merged)
+        return standing(bundled, merged).index
+
+    for _ in range(300):
+        each = [
+            [rng.choice([None, 0.0, 0.3, 0.5, 0.7, 1.0]) for _ in range(size)] for _ in range(3)
+        ]
+        person, n = rng.randrange(3), rng.randrange(size)
+        if each[person][n] is None:  # an unknown is unanswered: answering is not "improving"
+            continue
+        before = index(each)
+        each[person][n] = min(1.0, each[person][n] + rng.choice([0.1, 0.4, 1.0]))  # type: ignore[operator]
+        assert index(each) >= before - 1e-9

@@ -493,7 +493,7 @@ def _respondents(report: Report) -> Group:
         line.append_text(literal(f"  {d.indicator.id}", "bright_black"))
         parts.append(line)
         detail = Text("   ")
-        detail.append(f"scores {_pct(d.low)} to {_pct(d.high)}; the index moves by {d.swing:.2f}")
+        detail.append(d.spread)
         parts.append(detail)
         for voice in d.voices:
             said = Text("   · ")

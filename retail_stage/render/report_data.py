@@ -136,6 +136,16 @@ class DisagreementView(NamedTuple):
     swing: float
     voices: tuple[Voice, ...]
 
+    @property
+    def spread(self) -> str:
+        """The spread in words: the scores, and what it does to the index."""
+        moves = (
+            f"from the lowest answer to the highest the index moves by {self.swing:.2f}"
+            if self.swing >= 0.005
+            else "the index is the same with either answer"
+        )
+        return f"scores {self.low:.0%} to {self.high:.0%}; {moves}"
+
 
 class PanelView(NamedTuple):
     """Who answered, where each alone would stand, and where they disagree most."""

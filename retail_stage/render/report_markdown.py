@@ -230,8 +230,7 @@ def _panel_markdown(report: Report) -> list[str]:
     out += ["## Where respondents disagree", ""]
     for number, d in enumerate(panel.disagreements, start=1):
         out.append(
-            f"{number}. **{md(d.indicator.question)}** `{d.indicator.id}`: scores "
-            f"{_pct(d.low)} to {_pct(d.high)}; the index moves by {d.swing:.2f}"
+            f"{number}. **{md(d.indicator.question)}** `{d.indicator.id}`: {d.spread}"
         )
         out += [f"   - {md(v.respondent)}: {md(v.answer)} ({_pct(v.score)})" for v in d.voices]
     if panel.more:
