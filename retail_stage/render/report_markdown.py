@@ -229,9 +229,7 @@ def _panel_markdown(report: Report) -> list[str]:
         return [*out, "They agree on every question they all answered.", ""]
     out += ["## Where respondents disagree", ""]
     for number, d in enumerate(panel.disagreements, start=1):
-        out.append(
-            f"{number}. **{md(d.indicator.question)}** `{d.indicator.id}`: {d.spread}"
-        )
+        out.append(f"{number}. **{md(d.indicator.question)}** `{d.indicator.id}`: {d.spread}")
         out += [f"   - {md(v.respondent)}: {md(v.answer)} ({_pct(v.score)})" for v in d.voices]
     if panel.more:
         out.append(f"\n... and {panel.more} more (all in the JSON result)")
