@@ -798,7 +798,8 @@ def report(
         str,
         typer.Argument(
             metavar="PROFILE",
-            help="Profile file (YAML, JSON, JSONL), - for stdin; PATH#N for the Nth.",
+            help="Profile file (YAML, JSON, JSONL) or survey export (CSV, TSV, XLSX; its "
+            "respondents merged by median), - for stdin; PATH#N for the Nth.",
         ),
     ],
     output: OutputOption = None,

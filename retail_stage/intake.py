@@ -43,7 +43,8 @@ def survey_documents(
         mapping=mapping,
     )
     if layout.broken:
-        raise SourceError(list(layout.problems))  # the warnings too: all the header says
+        # the warnings too, after the errors: all the header says, the reason first
+        raise SourceError(sorted(layout.problems, key=lambda p: p.severity != "error"))
     notices = tuple(str(p) for p in layout.problems)
     rubric = rubrics[0]
     reference = {"id": rubric.id, "version": rubric.version}
@@ -59,6 +60,8 @@ def survey_documents(
         if isinstance(found, list):
             yield Failure(f"{shown}:{row.number}", tuple(found))
             continue
+        if found.problems:  # told, and the respondent's other answers still count
+            yield Failure(f"{shown}:{row.number}", found.problems)
         if merge is None:
             yield _document(shown, f"{shown}:{row.number}", [found], None, reference, stem, notices)
             notices = ()
@@ -72,6 +75,10 @@ def survey_documents(
         )
         yield _document(shown, source, responses, merge, reference, stem, notices)
         notices = ()
+
+
+def _unreadable(count: int) -> str:
+    return "the unreadable answer" if count == 1 else f"the {count} unreadable answers"
 
 
 def _document(
@@ -93,7 +100,16 @@ def _document(
     company.setdefault("name", stem)
     if not company.get("assessed_on"):
         company.pop("assessed_on", None)
-    warnings = notices + tuple(str(w) for r in responses for w in r.warnings)
+    warnings = (
+        notices
+        + tuple(str(w) for r in responses for w in r.warnings)
+        + tuple(
+            f"{shown}:{r.row}: warning: {_unreadable(len(r.problems))} of {r.respondent} "
+            "(the errors above) left unanswered; the row's other answers are scored"
+            for r in responses
+            if r.problems
+        )
+    )
     data = {
         "rubric": reference,
         "company": company,

@@ -179,6 +179,8 @@ class Response(NamedTuple):
     timestamp: str | None
     answers: dict[str, Any]
     warnings: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    """The cells that could not be read: left unanswered, the rest of the row kept."""
 
 
 class _Vocabulary:
@@ -354,7 +356,8 @@ class Layout:
         return any(problem.severity == "error" for problem in self.problems)
 
     def response(self, row: int, cells: Sequence[Any]) -> Response | list[Problem]:
-        """A row's answers, or every problem of its cells."""
+        """A row's answers (a cell that cannot be read is left unanswered and its problem
+        kept), or, when the row names no company, every problem of its cells."""
         company: dict[str, Any] = {}
         respondent = ""
         contact: dict[str, list[str]] = {"name": [], "email": []}
@@ -403,9 +406,7 @@ class Layout:
             answers[ind_id] = {"value": answers.get(ind_id, "unknown"), "note": note}
         if self.has_company and not company.get("name") and not company.get("id"):
             column = next(c for c in self.columns if c.role.kind == "company")
-            problems.insert(0, self._cell(row, column, "the company name is empty"))
-        if problems:
-            return problems
+            return [self._cell(row, column, "the company name is empty"), *problems]
         if timestamp and "assessed_on" not in company:
             company["assessed_on"] = timestamp[:10]
         return Response(
@@ -417,6 +418,7 @@ class Layout:
             timestamp,
             answers,
             tuple(warnings),
+            tuple(problems),
         )
 
     def _read(self, ind_id: str, raw: Any, text: str) -> tuple[Any, str] | _Unfit:
@@ -612,6 +614,12 @@ def _date(raw: Any, keep_time: bool = False) -> str:
     if isinstance(raw, dt.date):
         return raw.isoformat()
     text = _text(raw).strip()
+    try:  # ISO 8601, the commonest, first and fast
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return parsed.isoformat(sep=" ") if keep_time else parsed.date().isoformat()
     for pattern in (
         "%Y/%m/%d %I:%M:%S %p",
         "%Y/%m/%d %H:%M:%S",

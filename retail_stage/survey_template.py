@@ -107,15 +107,28 @@ def xlsx_template(rubric: Rubric) -> bytes:
         answer = ind.answer
         cells = f"{letter}2:{letter}1000"
         if isinstance(answer, NumberAnswer):
-            check = DataValidation(
-                type="decimal",
-                operator="between",
-                formula1=str(answer.min if answer.min is not None else -1e9),
-                formula2=str(answer.max if answer.max is not None else 1e9),
-                allow_blank=True,
-                showErrorMessage=True,
-                error=f"{ind.question} ({answer.unit})",
-            )
+            low = answer.min if answer.min is not None else -1e9
+            high = answer.max if answer.max is not None else 1e9
+            if ind.allow_na:  # a number in range, or the words n/a
+                first = f"{letter}2"
+                check = DataValidation(
+                    type="custom",
+                    formula1=f"OR(AND(ISNUMBER({first}),{first}>={low},{first}<={high}),"
+                    f'LOWER({first})="n/a")',
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    error=f"{ind.question} ({answer.unit}, or n/a)",
+                )
+            else:
+                check = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1=str(low),
+                    formula2=str(high),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    error=f"{ind.question} ({answer.unit})",
+                )
         elif isinstance(answer, MultiAnswer):
             continue
         else:
