@@ -84,8 +84,7 @@ def _documents(path: str, raise_errors: bool, rubric: Rubric | None) -> Iterator
             if isinstance(item, Failure):
                 raise SourceError(item.problems)
             if item.kind in SURVEY_KINDS.values():
-                bundled = _load()
-                rubrics = [rubric] if rubric else [_load(None, lang) for lang in bundled.languages]
+                rubrics = [rubric] if rubric else [_load(None, lang) for lang in _load().languages]
                 found: Iterator[Any] = survey_documents(item.path, item.kind or "csv", rubrics)
             else:
                 text, kind = read_input(item)

@@ -279,6 +279,10 @@ class Layout:
         }
         mapped = {normalised(k): v for k, v in mapping.columns.items()}
         problems: list[Problem] = []
+
+        def told(column: int, message: str, severity: str = "error", row: int = header_row) -> None:
+            problems.append(_at(path, sheet, row, column, message, severity))
+
         columns: list[Column] = []
         seen: dict[Role, int] = {}
         above = ""
@@ -293,44 +297,30 @@ class Layout:
             if role.kind == "answer" and sub not in SUB_ANSWER:
                 option = "" if sub in NONE_CELLS else vocabularies[role.target].words.get(sub)
                 if option is None or not isinstance(versions[role.target][0].answer, MultiAnswer):
-                    problems.append(
-                        _at(
-                            path,
-                            sheet,
-                            header_row + 1,
-                            number,
-                            f"column {_quote(text)} ({role.target}): {_quote(sub)} under it is "
-                            "not one of its options",
-                        )
+                    told(
+                        number,
+                        f"column {_quote(text)} ({role.target}): {_quote(sub)} under it is "
+                        "not one of its options",
+                        row=header_row + 1,
                     )
                     role = Role("ignore")
                 else:
                     role = Role("option", role.target, option)
             if role.kind == "unmatched":
                 if text.strip():
-                    problems.append(
-                        _at(
-                            path,
-                            sheet,
-                            header_row,
-                            number,
-                            f"column {_quote(text)} matches no question, company field or form "
-                            "column: left out (name it in a --map file to use it)",
-                            "warning",
-                        )
+                    told(
+                        number,
+                        f"column {_quote(text)} matches no question, company field or form "
+                        "column: left out (name it in a --map file to use it)",
+                        "warning",
                     )
                 role = Role("ignore")
             if role.kind in ("answer", "option", "note", "company", "respondent", "timestamp"):
                 if role in seen:
-                    problems.append(
-                        _at(
-                            path,
-                            sheet,
-                            header_row,
-                            number,
-                            f"column {_quote(text)} repeats column {column_letter(seen[role])}: "
-                            "both answer the same thing",
-                        )
+                    told(
+                        number,
+                        f"column {_quote(text)} repeats column {column_letter(seen[role])}: "
+                        "both answer the same thing",
                     )
                     role = Role("ignore")
                 else:
@@ -338,15 +328,10 @@ class Layout:
             columns.append(Column(number, text, role))
         layout = cls(path, sheet, columns, vocabularies, mapping.separator, problems)
         if not any(c.role.kind in ("answer", "option") for c in columns):
-            problems.append(
-                _at(
-                    path,
-                    sheet,
-                    header_row,
-                    1,
-                    "no column matches a question of the rubric: expected indicator ids or "
-                    "question texts in the header row (or a --map file)",
-                )
+            told(
+                1,
+                "no column matches a question of the rubric: expected indicator ids or "
+                "question texts in the header row (or a --map file)",
             )
         return layout
 
