@@ -279,6 +279,8 @@ class Outcome(NamedTuple):
     size: int = 0
     report: tuple[dict[str, Any], str] | None = None
     """(company block, rendered report) when the job writes a folder of reports."""
+    partial: bool = False
+    """The failure is a survey row's unreadable answers (the row itself is scored)."""
 
 
 class _Chunk(NamedTuple):
@@ -369,7 +371,8 @@ class Scorer:
         """Render one record and note what the summary needs."""
         text = self.formatter.render(record) if self.job.render else ""
         if isinstance(record, Failure):
-            return Outcome(text, "\n".join(record.lines()), (), None, size)
+            lines = "\n".join(record.lines())
+            return Outcome(text, lines, (), None, size, partial=record.partial)
         # Dimension scores serve the portfolio summary only, which is all a job that does not
         # render writes.
         dimensions = () if self.job.render else tuple(v for _, v in record.dimensions)
@@ -515,7 +518,8 @@ class Block(NamedTuple):
     stages: dict[tuple[str, str], int]
     """Profiles per (stage, label) when `details` is None; empty otherwise."""
     details: list[tuple[Any, ...]] | None
-    """Each outcome's fields after its text (failure, warnings, tally, size, report)."""
+    """Each outcome's fields after its text (failure, warnings, tally, size, report,
+    partial)."""
     more: bool = False
     """More Blocks of the same task follow (a file of many profiles goes in several)."""
 
@@ -1081,6 +1085,8 @@ class Counts:
 
     profiles: int = 0
     failures: int = 0
+    unreadable: int = 0
+    """Survey rows scored without their unreadable answers (each told as an error)."""
     by_stage: dict[tuple[str, str], int] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -1093,7 +1099,10 @@ class Counts:
     def add(self, outcome: Outcome) -> None:
         """Count one outcome."""
         if outcome.tally is None:
-            self.failures += 1
+            if outcome.partial:
+                self.unreadable += 1
+            else:
+                self.failures += 1
             return
         self.profiles += 1
         key = (outcome.tally.stage, outcome.tally.label)
@@ -1108,9 +1117,14 @@ class Counts:
             for label in ("1.0", "2.0")
             if (stage, label) in self.by_stage
         ]
+        partly = (
+            f", {self.unreadable} respondent{'s' * (self.unreadable != 1)} with unreadable answers"
+            if self.unreadable
+            else ""
+        )
         head = (
             f"{self.profiles} profile{'s' * (self.profiles != 1)} scored, "
-            f"{self.failures} invalid in {seconds:.2f}s"
+            f"{self.failures} invalid{partly} in {seconds:.2f}s"
         )
         return head + (f" ({', '.join(parts)})" if parts else "")
 

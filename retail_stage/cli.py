@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NamedTuple, Optional
 
 import typer
 
@@ -14,6 +14,7 @@ from retail_stage.render.report_formats import CompareFormat, ReportFormat
 from retail_stage.version import version_line
 
 if TYPE_CHECKING:
+    from retail_stage.engine import CompiledRubric, Result
     from retail_stage.settings import Settings
 
 app = typer.Typer(
@@ -156,6 +157,29 @@ class Merge(str, Enum):
     latest = "latest"
 
 
+MergeOption = Annotated[
+    Optional[Merge],  # noqa: UP045
+    typer.Option(
+        "--merge",
+        rich_help_panel="Survey exports",
+        help="How the respondents of one company are merged, indicator by indicator: the "
+        "median (default), min, mean or latest of their scores.",
+        show_default=False,
+    ),
+]
+MapOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--map",
+        metavar="FILE",
+        rich_help_panel="Survey exports",
+        help="YAML naming what columns hold (header or letter -> indicator id or company "
+        "field), answer texts (-> option ids) and the multiple-choice separator.",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def score(
     paths: Annotated[
@@ -278,16 +302,7 @@ def score(
             show_default=False,
         ),
     ] = None,
-    merge: Annotated[
-        Optional[Merge],  # noqa: UP045
-        typer.Option(
-            "--merge",
-            rich_help_panel="Survey exports",
-            help="How the respondents of one company are merged, indicator by indicator: the "
-            "median (default), min, mean or latest of their scores.",
-            show_default=False,
-        ),
-    ] = None,
+    merge: MergeOption = None,
     no_merge: Annotated[
         bool,
         typer.Option(
@@ -297,17 +312,7 @@ def score(
             help="Score every row of a survey export on its own.",
         ),
     ] = False,
-    mapping: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--map",
-            metavar="FILE",
-            rich_help_panel="Survey exports",
-            help="YAML naming what columns hold (header or letter -> indicator id or company "
-            "field), answer texts (-> option ids) and the multiple-choice separator.",
-            show_default=False,
-        ),
-    ] = None,
+    mapping: MapOption = None,
     quiet: Annotated[
         bool,
         typer.Option(
@@ -684,7 +689,19 @@ def _survey_template(loaded, fmt: TemplateFormat, output: Path | None, force: bo
 # --- report and compare ---------------------------------------------------------------------
 
 
-def _one_result(spec: str, compiled, rubric_path: Path | None = None):  # type: ignore[no-untyped-def]
+class _SurveyReading(NamedTuple):
+    """How `report` and `compare` read a survey export: `--merge` and `--map`."""
+
+    merge: str = "median"
+    mapping: Path | None = None
+
+
+def _one_result(
+    spec: str,
+    compiled: CompiledRubric,
+    rubric_path: Path | None = None,
+    reading: _SurveyReading | None = None,
+) -> Result:
     """The result of one profile named `PATH` (its first document) or `PATH#N` (of a survey
     export: its Nth company); exits on error."""
     from retail_stage.batch import KIND_BY_SUFFIX, STDIN, SURVEY_KINDS, Input, read_input
@@ -695,9 +712,10 @@ def _one_result(spec: str, compiled, rubric_path: Path | None = None):  # type: 
     head, sep, tail = spec.rpartition("#")
     if sep and tail.isdigit() and not Path(spec).exists():
         path, wanted = head, int(tail)
-    survey = SURVEY_KINDS.get(Path(path).suffix.lower())
-    if survey is not None:
-        return _survey_result(path, survey, wanted, compiled, rubric_path)
+    survey_kind = SURVEY_KINDS.get(Path(path).suffix.lower())
+    if survey_kind is not None:
+        reading = reading or _SurveyReading()
+        return _survey_result(path, survey_kind, wanted, compiled, rubric_path, reading)
     kind = None if path == STDIN else KIND_BY_SUFFIX.get(Path(path).suffix.lower())
     try:
         text, kind = read_input(Input(path, kind))
@@ -720,7 +738,14 @@ def _one_result(spec: str, compiled, rubric_path: Path | None = None):  # type: 
         raise typer.Exit(EXIT_INVALID) from None
 
 
-def _survey_result(path: str, kind: str, wanted: int | None, compiled, rubric_path: Path | None):  # type: ignore[no-untyped-def]
+def _survey_result(
+    path: str,
+    kind: str,
+    wanted: int | None,
+    compiled: CompiledRubric,
+    rubric_path: Path | None,
+    reading: _SurveyReading,
+) -> Result:
     """The Nth company of a survey export; its bad rows are reported, the others still count."""
     from retail_stage.batch import Input, _survey_records
     from retail_stage.loading import Failure
@@ -731,8 +756,8 @@ def _survey_result(path: str, kind: str, wanted: int | None, compiled, rubric_pa
         compiled,
         Input(path, kind),
         str(rubric_path) if rubric_path else None,
-        "median",
-        None,
+        reading.merge,
+        str(reading.mapping) if reading.mapping else None,
         DEFAULT_MAX_BYTES,
     ):
         if isinstance(record, Failure):
@@ -814,6 +839,8 @@ def report(
     ] = None,
     rubric: RubricOption = None,
     lang: LangOption = None,
+    merge: MergeOption = None,
+    mapping: MapOption = None,
 ) -> None:
     """The full report of one profile: verdict, ladder, 1.0/2.0, dimensions, steps, evidence."""
     from retail_stage.render.report import print_report, render_report
@@ -821,7 +848,8 @@ def report(
 
     chosen = _file_format(fmt, output, ReportFormat, "html|svg|txt|md|json")
     compiled = _compiled(rubric, lang)
-    result = _one_result(profile, compiled, rubric)
+    survey = _SurveyReading(merge.value if merge else "median", mapping)
+    result = _one_result(profile, compiled, rubric, survey)
     for warning in result.warnings:
         _err(warning)
     if chosen is ReportFormat.TERMINAL:
@@ -850,6 +878,8 @@ def compare(
     ] = None,
     rubric: RubricOption = None,
     lang: LangOption = None,
+    merge: MergeOption = None,
+    mapping: MapOption = None,
 ) -> None:
     """Progress between two assessments: stage, label, index, what changed, next steps."""
     from retail_stage.compare import compare as compare_results
@@ -861,7 +891,9 @@ def compare(
 
     chosen = _file_format(fmt, output, CompareFormat, "json|md")
     compiled = _compiled(rubric, lang)
-    before, after = _one_result(old, compiled, rubric), _one_result(new, compiled, rubric)
+    survey = _SurveyReading(merge.value if merge else "median", mapping)
+    before = _one_result(old, compiled, rubric, survey)
+    after = _one_result(new, compiled, rubric, survey)
     comparison = compare_results(before, after, compiled.rubric)
     for warning in comparison.warnings:
         _err(f"warning: {warning}")

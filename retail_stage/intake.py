@@ -40,6 +40,7 @@ def survey_documents(
         sheet=table.sheet,
         header_row=table.header_row,
         sub_header=table.sub_header,
+        names=table.names,
         mapping=mapping,
     )
     if layout.broken:
@@ -61,7 +62,7 @@ def survey_documents(
             yield Failure(f"{shown}:{row.number}", tuple(found))
             continue
         if found.problems:  # told, and the respondent's other answers still count
-            yield Failure(f"{shown}:{row.number}", found.problems)
+            yield Failure(f"{shown}:{row.number}", found.problems, partial=True)
         if merge is None:
             yield _document(shown, f"{shown}:{row.number}", [found], None, reference, stem, notices)
             notices = ()

@@ -76,6 +76,9 @@ class Failure:
 
     source: str
     problems: tuple[Problem, ...]
+    partial: bool = False
+    """A survey row whose unreadable answers are left unanswered: its other answers are
+    still scored, in its company's profile."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "source", shown_name(self.source))

@@ -86,6 +86,7 @@ class ScoringDone:
 
     profiles: int
     failures: int
+    """Invalid profiles and survey rows with unreadable answers: either exits 1."""
     line: str
     workers: int = 1
     """How many processes scored."""
@@ -267,7 +268,8 @@ def run_scoring(
         ) from None
     rubric = request.compiled.rubric
     line = counts.line([rubric.baseline.id] + [s.id for s in rubric.stages])
-    return ScoringDone(counts.profiles, counts.failures, line, workers[0] if workers else 1)
+    failures = counts.failures + counts.unreadable
+    return ScoringDone(counts.profiles, failures, line, workers[0] if workers else 1)
 
 
 def _write(

@@ -15,6 +15,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any, NamedTuple
 
 from retail_stage.sources import DEFAULT_MAX_BYTES, Problem, SourceError, shown_name
@@ -52,6 +53,9 @@ class Table(NamedTuple):
     rows: Iterator[Row | Problem]
     """The rows after the header; a Problem where a row cannot be read (the rest go on
     when they can)."""
+    names: Sequence[Any] | None = None
+    """Qualtrics' first header row, the questions' short names (`header` is then its second
+    row, the question texts)."""
 
 
 def read_table(
@@ -99,13 +103,26 @@ def _csv_table(path: str, shown: str, kind: str, max_bytes: int, data: bytes | N
         stream.close()
         raise SourceError(Problem(shown, "file is empty: expected a header row of questions"))
     rest: Iterator[Row | Problem] = lines
+    names: Row | None = None
     following = next(lines, None)
     if isinstance(following, Row) and is_sub_header(header.cells, following.cells):
         sub = following
+    elif isinstance(following, Row):
+        third = next(lines, None)
+        if isinstance(third, Row) and is_import_ids(third.cells):
+            names, header = header, following
+        else:
+            rest = chain([r for r in (following, third) if r is not None], lines)
     elif following is not None:
-        rest = _chain_one(following, lines)
+        rest = chain([following], lines)
     return Table(
-        shown, None, header.cells, header.number, sub.cells if sub else None, _closing(rest, stream)
+        shown,
+        None,
+        header.cells,
+        header.number,
+        sub.cells if sub else None,
+        _closing(rest, stream),
+        names.cells if names else None,
     )
 
 
@@ -143,16 +160,19 @@ def _not_utf8(shown: str, line: int) -> Problem:
     )
 
 
-def _chain_one(first: Row | Problem, rest: Iterator[Row | Problem]) -> Iterator[Row | Problem]:
-    yield first
-    yield from rest
-
-
 def _closing(rows: Iterator[Row | Problem], stream: io.TextIOBase) -> Iterator[Row | Problem]:
     try:
         yield from rows
     finally:
         stream.close()
+
+
+def is_import_ids(row: Sequence[Any]) -> bool:
+    """Whether `row` is the third header row of a Qualtrics export: `{"ImportId":"QID7"}`
+    under the columns (its first row holds short names, its second the question texts)."""
+    texts = [str(cell).strip() for cell in row if _filled(cell)]
+    marks = sum(text.startswith('{"ImportId"') for text in texts)
+    return marks > 0 and marks >= len(texts) // 2
 
 
 def is_sub_header(header: Sequence[Any], row: Sequence[Any]) -> bool:
@@ -205,13 +225,18 @@ def _xlsx_table(path: str, shown: str, max_bytes: int, data: bytes | None) -> Ta
     else:
         raise SourceError(Problem(shown, "sheet is empty: expected a header row of questions"))
     sub: Row | None = None
+    names: Row | None = None
     following = next(rows, None)
     body: Iterator[tuple[int, Any]] = rows
     if following is not None:
+        third = next(rows, None)
         if is_sub_header(header.cells, following[1]):
             sub = Row(*following)
+            body = chain([third] if third else [], rows)
+        elif third is not None and is_import_ids(third[1]):
+            names, header = header, Row(*following)
         else:
-            body = _chain_pair(following, rows)
+            body = chain([following, third] if third else [following], rows)
     return Table(
         shown,
         sheet,
@@ -219,6 +244,7 @@ def _xlsx_table(path: str, shown: str, max_bytes: int, data: bytes | None) -> Ta
         header.number,
         sub.cells if sub else None,
         _xlsx_rows(body, shown, sheet, formulas),
+        names.cells if names else None,
     )
 
 
@@ -231,13 +257,6 @@ def _size(path: str, shown: str) -> int:
 
 def _filled(cell: Any) -> bool:
     return cell is not None and cell != ""
-
-
-def _chain_pair(
-    first: tuple[int, Any], rest: Iterator[tuple[int, Any]]
-) -> Iterator[tuple[int, Any]]:
-    yield first
-    yield from rest
 
 
 def _xlsx_rows(

@@ -65,6 +65,9 @@ _CONTACT_HEADERS = {
     "email address": "email",
     "e-mail": "email",
     "e-mail address": "email",
+    "recipient first name": "name",
+    "recipient last name": "name",
+    "recipient email": "email",
     "邮箱": "email",
     "电子邮件": "email",
 }
@@ -95,6 +98,16 @@ _FORM_HEADERS = frozenset(
         "ip address",
         "custom data 1",
         "response id",
+        "response type",
+        "progress",
+        "duration (in seconds)",
+        "finished",
+        "recorded date",
+        "external data reference",
+        "location latitude",
+        "location longitude",
+        "distribution channel",
+        "user language",
         "序号",
         "开始时间",
     }
@@ -102,10 +115,10 @@ _FORM_HEADERS = frozenset(
 """Columns a form tool adds that mean nothing here: never an error, never a warning."""
 
 _FORM_TOOL_MARKS = frozenset(
-    {"timestamp", "start time", "completion time", "respondent id", "collector id"}
+    {"timestamp", "start time", "completion time", "respondent id", "collector id", "response id"}
 )
 """Headers that show the table came from a form tool (Google Forms, Microsoft Forms,
-SurveyMonkey)."""
+SurveyMonkey, Qualtrics)."""
 
 _NOTE_SUFFIXES = (" note", "_note", " (note)", " notes", " 备注")
 
@@ -256,10 +269,13 @@ class Layout:
         sheet: str | None = None,
         header_row: int = 1,
         sub_header: Sequence[Any] | None = None,
+        names: Sequence[Any] | None = None,
         mapping: Mapping_ = NO_MAPPING,
     ) -> Layout:
         """Match each header cell (and, for a two-row header, the option under it) to what
-        it holds. `rubrics` are the same rubric in each of its languages."""
+        it holds. `rubrics` are the same rubric in each of its languages. `names` are
+        Qualtrics' short names above the question texts: one that is an indicator id or a
+        --map entry decides the column (a consultant may name each question by its id)."""
         first = rubrics[0]
         ids = {ind.id for ind in first.indicators}
         by_question: dict[str, str] = {}
@@ -293,7 +309,11 @@ class Layout:
                 above = text if text.strip() else above
                 text, key = above, normalised(above)
             letter = column_letter(number)
-            role = _role(key, text, letter, mapped, ids, by_question, form_tool)
+            name = _text(names[number - 1]).strip() if names and number <= len(names) else ""
+            if name in ids or normalised(name) in mapped:
+                role = _role(normalised(name), name, letter, mapped, ids, {}, form_tool)
+            else:
+                role = _role(key, text, letter, mapped, ids, by_question, form_tool)
             if role.kind == "answer" and sub not in SUB_ANSWER:
                 option = "" if sub in NONE_CELLS else vocabularies[role.target].words.get(sub)
                 if option is None or not isinstance(versions[role.target][0].answer, MultiAnswer):

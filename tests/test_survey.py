@@ -24,7 +24,7 @@ from retail_stage.questions import question_order
 from retail_stage.survey import Layout, Role, question_key
 
 SURVEYS = Path(__file__).parent / "data" / "surveys"
-EXPORTS = ["google-forms.csv", "microsoft-forms.xlsx", "surveymonkey.csv"]
+EXPORTS = ["google-forms.csv", "microsoft-forms.xlsx", "surveymonkey.csv", "qualtrics.csv"]
 runner = CliRunner()
 
 
@@ -134,6 +134,30 @@ def test_report_of_an_export_shows_where_respondents_disagree() -> None:
     assert "QuickStop Mart" in second.stdout
 
 
+def test_report_and_compare_merge_and_map_as_score_does(tmp_path: Path) -> None:
+    export = str(SURVEYS / "google-forms.csv")
+    lowest = runner.invoke(app, ["report", export, "--merge", "min", "-f", "json"])
+    assert (
+        "## Respondents: 3, merged by min"
+        in runner.invoke(app, ["report", export, "--merge", "min", "-f", "md"]).stdout
+    )
+    scored_min = runner.invoke(app, ["score", export, "--merge", "min", "-f", "json"])
+    by_report = [s["attainment"] for s in json.loads(lowest.stdout)["stages"]]
+    assert by_report == [s["attainment"] for s in json.loads(scored_min.stdout)[0]["stages"]]
+    assert by_report == [0.9556, 0.8926, 0.2739]  # the median gives omni-channel 0.9481
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  Client: name\n  B: mc_official_online_shop\n", encoding="utf-8")
+    old = write_csv(tmp_path, [["Client", "Which shop?"], ["Acme", "none"]], "old.csv")
+    new = write_csv(tmp_path, [["Client", "Which shop?"], ["Acme", "own-shop"]], "new.csv")
+    done = runner.invoke(app, ["compare", str(old), str(new), "--map", str(mapping), "-f", "json"])
+    assert done.exit_code == 0, done.stderr
+    (change,) = json.loads(done.stdout)["indicators"]
+    assert (change["id"], change["answer"]) == (
+        "mc_official_online_shop",
+        {"before": "none", "after": "own-shop"},
+    )
+
+
 # --- bad cells: one located line each, the other rows scored --------------------------------
 
 
@@ -194,6 +218,12 @@ def test_each_bad_cell_is_one_located_line_and_the_other_rows_are_scored(tmp_pat
         f'{path}:7:1: error: column "company": the company name is empty',
     ]
     assert result.exit_code == 1
+    summary = result.stderr.splitlines()[-1]
+    assert re.fullmatch(  # the rows read without a bad answer are not "invalid": they count
+        r"5 profiles scored, 1 invalid, 4 respondents with unreadable answers in \d+\.\d\ds "
+        r"\(.*\)",
+        summary,
+    ), summary
 
 
 def test_a_repeated_column_and_an_unmatched_one_are_told_at_the_header(tmp_path: Path) -> None:
@@ -557,3 +587,29 @@ def test_raising_one_respondents_score_never_lowers_the_merged_index(
         before = index(each)
         each[person][n] = min(1.0, each[person][n] + rng.choice([0.1, 0.4, 1.0]))  # type: ignore[operator]
         assert index(each) >= before - 1e-9
+
+
+def test_qualtrics_three_header_rows_its_tags_and_its_metadata(tmp_path: Path) -> None:
+    export = SURVEYS / "qualtrics.csv"
+    done = runner.invoke(app, ["score", str(export), "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [(r["source"], r["company_name"], r["respondents"]) for r in rows] == [
+        (f"{export}:4,5,6", "Lotus Lane Grocers", "3"),
+        (f"{export}:7", "QuickStop Mart", "1"),
+    ]
+    assert "warning" not in done.stderr  # the seventeen metadata columns are known
+    # the reworded question matched only by its export tag: without it, one warning at row 2
+    lines = export.read_text(encoding="utf-8-sig").splitlines()
+    lines[0] = lines[0].replace("om_customer_identity", "Q11")
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = runner.invoke(app, ["score", str(renamed), "--format", "csv"])
+    column = (
+        next(csv.reader([lines[1]])).index("How do your customers identify themselves to you?") + 1
+    )
+    assert done.stderr.splitlines()[0] == (
+        f'{renamed}:2:{column}: warning: column "How do your customers identify themselves to '
+        'you?" matches no question, company field or form column: left out (name it in a --map '
+        "file to use it)"
+    )

@@ -201,6 +201,52 @@ def surveymonkey() -> None:
             writer.writerow(row)
 
 
+QUALTRICS_META = [
+    ("StartDate", "Start Date", '{"ImportId":"startDate","timeZone":"Asia/Shanghai"}'),
+    ("EndDate", "End Date", '{"ImportId":"endDate","timeZone":"Asia/Shanghai"}'),
+    ("Status", "Response Type", '{"ImportId":"status"}'),
+    ("IPAddress", "IP Address", '{"ImportId":"ipAddress"}'),
+    ("Progress", "Progress", '{"ImportId":"progress"}'),
+    ("Duration (in seconds)", "Duration (in seconds)", '{"ImportId":"duration"}'),
+    ("Finished", "Finished", '{"ImportId":"finished"}'),
+    ("RecordedDate", "Recorded Date", '{"ImportId":"recordedDate","timeZone":"Asia/Shanghai"}'),
+    ("ResponseId", "Response ID", '{"ImportId":"_recordId"}'),
+    ("RecipientLastName", "Recipient Last Name", '{"ImportId":"recipientLastName"}'),
+    ("RecipientFirstName", "Recipient First Name", '{"ImportId":"recipientFirstName"}'),
+    ("RecipientEmail", "Recipient Email", '{"ImportId":"recipientEmail"}'),
+    ("ExternalReference", "External Data Reference", '{"ImportId":"externalDataReference"}'),
+    ("LocationLatitude", "Location Latitude", '{"ImportId":"locationLatitude"}'),
+    ("LocationLongitude", "Location Longitude", '{"ImportId":"locationLongitude"}'),
+    ("DistributionChannel", "Distribution Channel", '{"ImportId":"distributionChannel"}'),
+    ("UserLanguage", "User Language", '{"ImportId":"userLanguage"}'),
+]
+QUALTRICS_OWN_WORDING = "om_customer_identity"
+"""This question was reworded in the survey; its export tag is the indicator id."""
+
+
+def qualtrics() -> None:
+    """Qualtrics' "Export data, CSV, use choice text": three header rows (export tags, question
+    texts, import ids), ',' between choices, its metadata columns."""
+    names = [m[0] for m in QUALTRICS_META] + ["Q1", "Q2"]
+    texts = [m[1] for m in QUALTRICS_META] + ["Company name", "Your role"]
+    ids = [m[2] for m in QUALTRICS_META] + ['{"ImportId":"QID1_TEXT"}', '{"ImportId":"QID2_TEXT"}']
+    for number, ind in enumerate(ORDER, start=3):
+        own = ind.id == QUALTRICS_OWN_WORDING
+        names.append(ind.id if own else f"Q{number}")
+        texts.append("How do your customers identify themselves to you?" if own else ind.question)
+        ids.append(f'{{"ImportId":"QID{number}"}}')
+    with open(HERE / "qualtrics.csv", "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerows([names, texts, ids])
+        for number, (company, role, _, when, answers) in enumerate(PEOPLE, start=1):
+            stamp = when.strftime("%Y-%m-%d %H:%M:%S")
+            row = [stamp, stamp, "IP Address", "203.0.113.9", "100", "412", "True", stamp]
+            row += [f"R_{number:02d}xQ7aLmN3pZ", "", "", "", "", "31.2222", "121.4581"]
+            row += ["anonymous", "EN", company, role]
+            row += [cell(ind, answers.get(ind.id), ",") for ind in ORDER]
+            writer.writerow(row)
+
+
 def expected() -> None:
     documents = []
     for company in dict.fromkeys(p[0] for p in PEOPLE):
@@ -230,4 +276,5 @@ if __name__ == "__main__":
     google_forms()
     microsoft_forms()
     surveymonkey()
+    qualtrics()
     expected()
