@@ -46,10 +46,28 @@ def survey_documents(
     if layout.broken:
         # the warnings too, after the errors: all the header says, the reason first
         raise SourceError(sorted(layout.problems, key=lambda p: p.severity != "error"))
-    notices = tuple(str(p) for p in layout.problems)
     rubric = rubrics[0]
     reference = {"id": rubric.id, "version": rubric.version}
     stem = os.path.splitext(os.path.basename(shown))[0]
+    notices = tuple(str(p) for p in layout.problems)
+
+    def warned(message: str) -> str:
+        return str(Problem(shown, message, table.header_row, 1, "warning", table.sheet))
+
+    if merge == "latest" and not any(c.role.kind == "timestamp" for c in layout.columns):
+        notices += (
+            warned(
+                "--merge latest: no timestamp column, so the latest answer is taken to be the "
+                "one furthest down the file"
+            ),
+        )
+    if not layout.has_company and merge is not None:
+        notices += (
+            warned(
+                f'no company column: every row is a respondent of one company, named "{stem}" '
+                "after the file (add a company column, or name one in a --map file)"
+            ),
+        )
     groups: dict[str, list[Response]] = {}
     for row in table.rows:
         if isinstance(row, Problem):

@@ -317,6 +317,11 @@ def decode(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise SourceError(Problem(path, _over_limit(len(data), max_bytes)))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise SourceError(Problem(path, "file is UTF-16; save it as UTF-8", 1, 1))
+    if data.startswith(b"PK\x03\x04"):
+        fix = "give --input-format xlsx" if path == "<stdin>" else "name it .xlsx"
+        raise SourceError(
+            Problem(path, f"a zip file, not YAML or JSON: if it is an XLSX export, {fix}")
+        )
     if b"\x00" in data:
         raise SourceError(Problem(path, "binary file: expected UTF-8 text (YAML or JSON)"))
     try:

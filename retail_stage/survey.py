@@ -406,6 +406,21 @@ class Layout:
                 contact[role.target].append(text)
             elif role.kind == "timestamp":
                 timestamp = _date(raw, keep_time=True)
+        extra = [
+            n for n, cell in enumerate(cells[len(self.columns) :], 1) if cell not in ("", None)
+        ]
+        if extra:
+            warnings.append(
+                _at(
+                    self.path,
+                    self.sheet,
+                    row,
+                    len(self.columns) + extra[0],
+                    f"the row has {len(cells)} cells and the header {len(self.columns)}: the "
+                    "cells past the header's last column are left out",
+                    "warning",
+                )
+            )
         answers.update(ticked)
         for ind_id, note in notes.items():
             answers[ind_id] = {"value": answers.get(ind_id, "unknown"), "note": note}

@@ -174,7 +174,7 @@ def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
     outcomes = [Outcome("one\n", None, (), tally, 0), Outcome("two\n", None, (), tally, 9)]
     assert pack(outcomes) == Block("one\ntwo\n", [4, 4], 9, {("s1", "1.0"): 2}, None)
     # The portfolio needs every tally; a failure or a warning needs its line on stderr.
-    details = [(None, (), tally, 0, None), (None, (), tally, 9, None)]
+    details = [(None, (), tally, 0, None, False), (None, (), tally, 9, None, False)]
     assert pack(outcomes, summary=True) == Block("one\ntwo\n", [4, 4], 9, {}, details)
     warned = [outcomes[0], Outcome("w\n", None, ("p: warning: w",), tally, 1)]
     block = pack(warned)

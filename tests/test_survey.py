@@ -483,9 +483,18 @@ def test_stdin_takes_a_csv_with_input_format(tmp_path: Path) -> None:
         input="company,mc_online_payment\nAcme,yes\n",
     )
     assert json.loads(out.stdout)["company"]["name"] == "Acme"
-
-
-_ = io
+    workbook = (SURVEYS / "microsoft-forms.xlsx").read_bytes()
+    out = runner.invoke(app, ["score", "-"], input=workbook)
+    assert out.stderr.splitlines()[0] == (
+        "<stdin>: error: a zip file, not YAML or JSON: if it is an XLSX export, give "
+        "--input-format xlsx"
+    )
+    renamed = tmp_path / "answers.yaml"
+    renamed.write_bytes(workbook)
+    out = runner.invoke(app, ["score", str(renamed)])
+    assert out.stderr.splitlines()[0] == (
+        f"{renamed}: error: a zip file, not YAML or JSON: if it is an XLSX export, name it .xlsx"
+    )
 
 
 def test_csv_and_table_say_how_many_respondents_each_row_merges() -> None:
@@ -612,4 +621,31 @@ def test_qualtrics_three_header_rows_its_tags_and_its_metadata(tmp_path: Path) -
         f'{renamed}:2:{column}: warning: column "How do your customers identify themselves to '
         'you?" matches no question, company field or form column: left out (name it in a --map '
         "file to use it)"
+    )
+
+
+def test_a_missing_company_column_and_a_long_row_are_warned_about(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        [
+            ["mc_online_payment", "mc_official_online_shop"],
+            ["yes", "own-shop", "stray"],
+            ["no", "none"],
+        ],
+        "acme.csv",
+    )
+    done = runner.invoke(app, ["score", str(path), "-f", "csv"])
+    assert done.exit_code == 0
+    assert done.stderr.splitlines()[:2] == [
+        f"{path}:1:1: warning: no company column: every row is a respondent of one company, named "
+        '"acme" after the file (add a company column, or name one in a --map file)',
+        f"{path}:2:3: warning: the row has 3 cells and the header 2: the cells past the header's "
+        "last column are left out",
+    ]
+    (row,) = csv.DictReader(io.StringIO(done.stdout))
+    assert (row["company_name"], row["respondents"]) == ("acme", "2")
+    latest = runner.invoke(app, ["score", str(path), "--merge", "latest", "-f", "csv"])
+    assert latest.stderr.splitlines()[0] == (
+        f"{path}:1:1: warning: --merge latest: no timestamp column, so the latest answer is "
+        "taken to be the one furthest down the file"
     )
