@@ -361,14 +361,15 @@ def score(
         _err(f"rubric: {compiled.rubric_id} {compiled.rubric_version} ({where})")
         for line in settings.lines():
             _err(line)
-    if fmt is None:
-        fmt = OutputFormat.TABLE if output is None else OutputFormat.from_suffix(output)
-        if fmt is None:
-            _err(
-                f"{output}: error: cannot tell the format from the name; use --format "
-                "table, json, jsonl, csv, yaml or markdown"
-            )
-            raise typer.Exit(EXIT_USAGE)
+    fmt = _file_format(
+        fmt,
+        output,
+        OutputFormat,
+        "table, json, jsonl, csv, yaml or markdown",
+        OutputFormat.TABLE,
+        OutputFormat.TABLE,
+        drawn_to_file=True,
+    )
     request = ScoringRequest(
         paths,
         compiled,
@@ -600,6 +601,16 @@ class TemplateFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
 
+    @classmethod
+    def from_suffix(cls, path: Path) -> TemplateFormat | None:
+        """The format a file name asks for (.yaml, .yml, .csv, .xlsx), or None."""
+        suffix = path.suffix.lower().lstrip(".")
+        return (
+            cls("yaml" if suffix == "yml" else suffix)
+            if suffix in ("yaml", "yml", "csv", "xlsx")
+            else None
+        )
+
 
 @app.command()
 def template(
@@ -645,9 +656,7 @@ def template(
     from retail_stage.template import template_text
 
     loaded = _rubric_in(rubric, lang)
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        fmt = TemplateFormat(suffix) if suffix in ("csv", "xlsx") else TemplateFormat.yaml
+    fmt = _file_format(fmt, output, TemplateFormat, "yaml, csv or xlsx", TemplateFormat.yaml)
     if fmt is not TemplateFormat.yaml:
         _survey_template(loaded, fmt, output, force)
         return
@@ -790,19 +799,17 @@ def _write_text(output: Path | None, text: str) -> None:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-def _file_format(fmt, output, kind, choices: str):  # type: ignore[no-untyped-def]
-    """The format asked for, or the one the output file's name asks for; exits when unclear."""
-    if fmt is None:
-        if output is None:
-            return kind.TERMINAL
-        fmt = kind.from_suffix(output)
-        if fmt is None:
-            _err(f"{output}: error: cannot tell the format from the name; use --format {choices}")
-            raise typer.Exit(EXIT_USAGE)
-    if fmt is kind.TERMINAL and output is not None:
-        _err(f"{output}: error: the terminal format is for the screen; for a file use {choices}")
-        raise typer.Exit(EXIT_USAGE)
-    return fmt
+def _file_format(fmt, output, kind, choices: str, default, drawn=None, drawn_to_file=False):  # type: ignore[no-untyped-def]
+    """`chosen_format` for a command: exits with one line when the name and the format
+    disagree or the format cannot be told."""
+    from retail_stage.output import FormatRefused, chosen_format
+
+    named = kind.from_suffix(output) if output is not None else None
+    try:
+        return chosen_format(fmt, output, named, choices, default, drawn, drawn_to_file)
+    except FormatRefused as refused:
+        _err(str(refused))
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 OutputOption = Annotated[
@@ -846,7 +853,14 @@ def report(
     from retail_stage.render.report import print_report, render_report
     from retail_stage.render.report_data import build_report
 
-    chosen = _file_format(fmt, output, ReportFormat, "html|svg|txt|md|json")
+    chosen = _file_format(
+        fmt,
+        output,
+        ReportFormat,
+        "html|svg|txt|md|json",
+        ReportFormat.TERMINAL,
+        ReportFormat.TERMINAL,
+    )
     compiled = _compiled(rubric, lang)
     survey = _SurveyReading(merge.value if merge else "median", mapping)
     result = _one_result(profile, compiled, rubric, survey)
@@ -889,7 +903,9 @@ def compare(
         print_comparison,
     )
 
-    chosen = _file_format(fmt, output, CompareFormat, "json|md")
+    chosen = _file_format(
+        fmt, output, CompareFormat, "json|md", CompareFormat.TERMINAL, CompareFormat.TERMINAL
+    )
     compiled = _compiled(rubric, lang)
     survey = _SurveyReading(merge.value if merge else "median", mapping)
     before = _one_result(old, compiled, rubric, survey)

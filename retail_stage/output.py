@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 
 class _LazyFile(io.TextIOBase):
@@ -113,3 +113,53 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+DOCUMENT_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".md", ".markdown"}
+    | {".html", ".htm", ".svg", ".txt", ".xlsx", ".pdf"}
+)
+"""Names that promise a format: a file so named holds that format or is not written."""
+
+
+class FormatRefused(ValueError):
+    """An output's name and its format disagree; the message is the one line to print."""
+
+
+def chosen_format(
+    given: Any,
+    output: Path | None,
+    named: Any,
+    choices: str,
+    default: Any,
+    drawn: Any = None,
+    drawn_to_file: bool = False,
+) -> Any:
+    """The format to write: `given` (--format), else the one the output's name asks for
+    (`named`), else `default` when there is no file. Raises FormatRefused when the name asks
+    for another format than the one given or for one this command cannot write, or when
+    `drawn` (a drawing for the screen) would land in a file: never unless `drawn_to_file`,
+    then only in a file whose name promises no other document."""
+    if output is None:
+        return default if given is None else given
+    suffix = output.suffix.lower()
+    if named is None and suffix in DOCUMENT_SUFFIXES:
+        raise FormatRefused(
+            f"{output}: error: this command does not write {suffix} files; it writes {choices}"
+        )
+    if given is None:
+        if named is None:
+            raise FormatRefused(
+                f"{output}: error: cannot tell the format from the name; use --format {choices}"
+            )
+        return named
+    if named is not None and named is not given:
+        raise FormatRefused(
+            f"{output}: error: the name asks for {named.value} but --format is {given.value}; "
+            "drop --format, or rename the file"
+        )
+    if given is drawn and not drawn_to_file:
+        raise FormatRefused(
+            f"{output}: error: the {given.value} format is for the screen; for a file use {choices}"
+        )
+    return given

@@ -195,7 +195,48 @@ def test_an_output_name_that_names_no_format_is_refused(tmp_path: Path) -> None:
     )
     assert (result.exit_code, result.stderr) == (
         2,
-        f"{out}: error: cannot tell the format from the name; use --format table, json, jsonl, "
+        f"{out}: error: this command does not write .xlsx files; it writes table, json, jsonl, "
         "csv, yaml or markdown\n",
     )
     assert not out.exists()
+    result = runner.invoke(app, ["score", str(EXAMPLES), "-o", str(tmp_path / "out.data")])
+    assert result.stderr == (
+        f"{tmp_path / 'out.data'}: error: cannot tell the format from the name; use --format "
+        "table, json, jsonl, csv, yaml or markdown\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "given", "asked"),
+    [
+        (["score", str(EXAMPLES)], "scores.csv", "table", "csv"),
+        (["score", str(EXAMPLES)], "scores.json", "csv", "json"),
+        (["score", str(EXAMPLES), "--summary"], "summary.md", "json", "markdown"),
+        (["report", str(EXAMPLES / "03-lotus-lane-grocers.yaml")], "r.json", "md", "json"),
+        (["template"], "questions.yaml", "csv", "yaml"),
+        (["compare", *[str(EXAMPLES / "03-lotus-lane-grocers.yaml")] * 2], "c.md", "json", "md"),
+    ],
+)
+def test_a_name_that_asks_for_another_format_is_refused_before_any_work(
+    tmp_path: Path, command: list[str], name: str, given: str, asked: str
+) -> None:
+    out = tmp_path / name
+    result = runner.invoke(app, [*command, "-f", given, "-o", str(out)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{out}: error: the name asks for {asked} but --format is {given}; drop --format, or "
+        "rename the file\n",
+    )
+    assert not out.exists()
+
+
+def test_the_name_alone_chooses_the_format_and_a_table_goes_to_a_text_file(tmp_path: Path) -> None:
+    for name, first in [("s.csv", "source,"), ("s.json", "["), ("s.jsonl", '{"source"')]:
+        result = runner.invoke(app, ["score", str(EXAMPLES), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.stderr
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(first)
+    result = runner.invoke(
+        app, ["score", str(EXAMPLES), "-f", "table", "-o", str(tmp_path / "s.txt")]
+    )
+    assert result.exit_code == 0
+    assert "┏" in (tmp_path / "s.txt").read_text(encoding="utf-8")

@@ -158,7 +158,7 @@ def test_compare_command_warns_about_different_companies() -> None:
 def test_compare_command_bad_format_is_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(OLD), str(NEW), "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2
-    assert "use --format json|md" in result.stderr
+    assert "does not write .html files; it writes json|md" in result.stderr
 
 
 def test_swapped_assessments_read_as_a_step_down() -> None:

@@ -399,14 +399,21 @@ def test_report_command_usage_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", profile, "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"{tmp_path / 'r.pdf'}: error: cannot tell the format from the name; "
-        "use --format html|svg|txt|md|json\n"
+        f"{tmp_path / 'r.pdf'}: error: this command does not write .pdf files; "
+        "it writes html|svg|txt|md|json\n"
     )
     result = runner.invoke(
         app, ["report", profile, "-f", "terminal", "-o", str(tmp_path / "r.txt")]
     )
     assert result.exit_code == 2
-    assert "the terminal format is for the screen" in result.stderr
+    assert "the name asks for txt but --format is terminal" in result.stderr
+    result = runner.invoke(
+        app, ["report", profile, "-f", "terminal", "-o", str(tmp_path / "r.out")]
+    )
+    assert result.stderr == (
+        f"{tmp_path / 'r.out'}: error: the terminal format is for the screen; for a file use "
+        "html|svg|txt|md|json\n"
+    )
     result = runner.invoke(app, ["report", profile, "-o", str(tmp_path / "no" / "r.md")])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{tmp_path / 'no' / 'r.md'}: error: cannot write")

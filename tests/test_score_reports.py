@@ -95,7 +95,7 @@ def test_lang_names_the_stages_in_chinese() -> None:
 def test_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
     profile = tmp_path / "p.yaml"
     profile.write_text("company: {name: X}\n", encoding="utf-8")
-    result = runner.invoke(app, ["score", str(profile), "-f", "json", "-o", str(profile)])
+    result = runner.invoke(app, ["score", str(profile), "-f", "yaml", "-o", str(profile)])
     assert result.exit_code == 2
     assert result.stderr == f"{profile}: error: the output is also an input; choose another file\n"
     assert profile.read_text(encoding="utf-8") == "company: {name: X}\n"

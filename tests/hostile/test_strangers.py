@@ -37,7 +37,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_an_output_onto_a_profile_found_in_a_folder_is_refused(folder: Path) -> None:
     before = (folder / "1.yaml").read_bytes()
-    code, stdout, stderr = score("p", "-f", "json", "-o", "p/1.yaml")
+    code, stdout, stderr = score("p", "-f", "yaml", "-o", "p/1.yaml")
     assert (code, stdout) == (2, "")
     assert stderr == [
         "p/1.yaml: error: the output is also an input (found in p); choose another file"
@@ -46,7 +46,7 @@ def test_an_output_onto_a_profile_found_in_a_folder_is_refused(folder: Path) -> 
 
 
 def test_an_output_onto_a_profile_a_glob_finds_is_refused(folder: Path) -> None:
-    code, _, stderr = score("p/*.yaml", "-f", "json", "-o", "p/2.yaml")
+    code, _, stderr = score("p/*.yaml", "-f", "yaml", "-o", "p/2.yaml")
     assert code == 2
     assert stderr == [
         "p/2.yaml: error: the output is also an input (found in p/*.yaml); choose another file"
