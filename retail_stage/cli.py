@@ -115,8 +115,19 @@ def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-
             f"texts; it declares {', '.join(rubric.languages)}"
         )
         raise typer.Exit(EXIT_USAGE)
+    from retail_stage import messages
+
+    messages.use(rubric.lang)
     return rubric
 
+
+ShowIdsOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-ids",
+        help="Show indicator ids beside the questions (JSON, CSV and JSONL always hold them).",
+    ),
+]
 
 LangOption = Annotated[
     Optional[str],  # noqa: UP045
@@ -848,6 +859,7 @@ def report(
     lang: LangOption = None,
     merge: MergeOption = None,
     mapping: MapOption = None,
+    show_ids: ShowIdsOption = False,
 ) -> None:
     """The full report of one profile: verdict, ladder, 1.0/2.0, dimensions, steps, evidence."""
     from retail_stage.render.report import print_report, render_report
@@ -867,9 +879,9 @@ def report(
     for warning in result.warnings:
         _err(warning)
     if chosen is ReportFormat.TERMINAL:
-        print_report(build_report(result, compiled.rubric))
+        print_report(build_report(result, compiled.rubric, show_ids))
         return
-    _write_text(output, render_report(result, compiled.rubric, chosen))
+    _write_text(output, render_report(result, compiled.rubric, chosen, show_ids))
 
 
 @app.command()

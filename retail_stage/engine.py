@@ -184,9 +184,9 @@ class Result:
     notes: dict[str, str]
     warnings: tuple[str, ...] = ()
     answers: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    """The answers as written in the profile, for reports (`yes` and `true` compare equal)."""
     panel: Panel | None = None
     """Several respondents merged into this result (a survey export), else None."""
-    """The answers as written in the profile, for reports (`yes` and `true` compare equal)."""
 
     @property
     def certain(self) -> bool:
@@ -749,6 +749,50 @@ def standing(compiled: CompiledRubric, scores: list[float | None]) -> Standing:
     """The stage, label and index `evaluate` would give these scores (index rounded alike)."""
     verdict = _verdict(compiled, scores)
     return Standing(compiled.ladder[verdict.reached][0], verdict.label, round(verdict.the_index, 4))
+
+
+class Unknown(NamedTuple):
+    """An unknown answer and what answering it could do to the verdict."""
+
+    indicator: str
+    swing: float
+    """Index points between its worst and its best answer, the other answers as they are."""
+    stage: bool
+    """Whether its answer decides the stage, the other unknowns at their worst or their best."""
+    label: bool
+    """The same for the label."""
+
+
+def unknowns(compiled: CompiledRubric, scores: list[float | None]) -> tuple[Unknown, ...]:
+    """Every unknown answer, those that can change the stage or the label first, then by swing
+    (the largest first), ties in rubric order.
+
+    Each is tried at its worst (0) and its best score in two worlds: the other unknowns at
+    their worst, and at their best; it decides the stage (or label) when the two answers give
+    different stages (or labels) in either world.
+    """
+    rows = compiled.rows
+    blank = [n for n, s in enumerate(scores) if s is None]
+    worlds: tuple[list[float | None], list[float | None]] = (
+        [0.0 if s is None else s for s in scores],
+        [rows[n].best if s is None else s for n, s in enumerate(scores)],
+    )
+    found = []
+    for n in blank:
+        swing = 0.0
+        stage = label = False
+        for w, world in enumerate(worlds):
+            low, high = list(world), list(world)
+            low[n], high[n] = 0.0, rows[n].best
+            worst, best = standing(compiled, low), standing(compiled, high)
+            stage = stage or worst.stage != best.stage
+            label = label or worst.label != best.label
+            if w == 0:
+                swing = best.index - worst.index
+        found.append(Unknown(rows[n].id, round(swing, 4), stage, label))
+    order = {u.indicator: k for k, u in enumerate(found)}
+    found.sort(key=lambda u: (not (u.stage or u.label), -u.swing, order[u.indicator]))
+    return tuple(found)
 
 
 def _verdict(compiled: CompiledRubric, scores: list[float | None]) -> _Verdict:

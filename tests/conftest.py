@@ -34,3 +34,14 @@ def mini() -> CompiledRubric:
 def bundled() -> CompiledRubric:
     """The bundled rubric, compiled."""
     return compile_rubric(load_rubric())
+
+
+@pytest.fixture(autouse=True)
+def english_interface() -> Iterator[None]:
+    """Every test starts and ends in English: a command run with --lang zh switches the
+    interface language for the process, as it does for the one command a user runs."""
+    from retail_stage import messages
+
+    messages.use("en")
+    yield
+    messages.use("en")

@@ -274,8 +274,8 @@ def test_a_label_the_unknown_answers_could_change_says_so_in_every_human_format(
     assert json.loads(record)["label_range"] == {"low": "1.0", "high": "2.0", "certain": False}
     report = runner.invoke(app, ["report", str(half), "--rubric", MINI, "-f", "md"]).stdout
     assert (
-        "> ⚠ **Label not certain**: 1.0 with the unknown answers at their lowest, 2.0 at their "
-        "highest." in report
+        "> **⚠ Label not certain**: 1\\.0 with the unknown answers at their lowest, 2.0 at their "
+        "highest; answering them settles it." in report
     )
     terminal = runner.invoke(app, ["report", str(half), "--rubric", MINI, "-f", "txt"]).stdout
     assert "⚠ Label not certain: 1.0 with the unknown answers at their lowest" in terminal

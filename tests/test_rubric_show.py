@@ -194,3 +194,12 @@ def test_no_line_of_the_bundled_chinese_tables_starts_with_punctuation() -> None
     cells = [part.strip() for line in output.splitlines() for part in line.split("│")[1:-1]]
     assert len(cells) > 500
     assert [c for c in cells if c and c[0] in "，。、；：？！）"] == []
+
+
+def test_a_line_that_ends_in_a_space_after_wide_text_loses_the_space_not_a_letter() -> None:
+    # The first line is 34 cells and a space: rich's own trimming counts characters, not cells,
+    # and cut "WhatsApp " to "WhatsAp…".
+    text = "私域社群（企业微信、社群、WhatsApp 等）"
+    console = Console(width=34)
+    lines = [line.plain for line in cjk_literal(text).wrap(console, 34, overflow="ellipsis")]
+    assert lines == ["私域社群（企业微信、社群、WhatsApp", "等）"]

@@ -96,7 +96,8 @@ class CjkText(Text):
                 line.expand_tabs(tab_size)
             pieces = line.divide(break_offsets(line.plain, width))
             for piece in pieces:
-                piece.rstrip_end(width)
+                if piece.cell_len > width:  # an overhanging space (rich's rstrip_end counts
+                    piece.rstrip()  # characters, not cells, so it misses wide text)
             pieces.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
             for piece in pieces:
                 piece.truncate(width, overflow=wrap_overflow)

@@ -24,20 +24,38 @@ from rich.table import Table
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
+from retail_stage.messages import _, language
+from retail_stage.render.cjk import cjk_literal as literal
 from retail_stage.render.report_data import (
     ANSWERED,
     NA,
     UNKNOWN,
     Evidence,
+    GateView,
     Mover,
     Report,
     StageView,
     build_report,
+    find_out_sentence,
     first_sentence,
+    focus_name,
+    gain_footnote,
+    index_sentence,
+    label_name,
+    label_sentence,
+    label_uncertain_sentence,
+    merge_name,
+    more_disagreements_sentence,
+    next_steps_intro,
+    points,
+    quiet_unknowns_sentence,
+    top_sentence,
+    uncertain_sentence,
 )
+from retail_stage.render.report_data import pct as _pct
 from retail_stage.render.report_formats import ReportFormat
 from retail_stage.render.table import STAGE_STYLES
-from retail_stage.render.text import literal, neutral
+from retail_stage.render.text import neutral
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result
@@ -46,8 +64,6 @@ if TYPE_CHECKING:
 
 EXPORT_WIDTH = 100
 """Columns of the recording behind the HTML, SVG and text reports."""
-
-LABEL_NAMES = {"1.0": "1.0 · traffic", "2.0": "2.0 · supply & production"}
 
 
 # A light, print-friendly palette for the HTML report; ANSI colours darkened to read on white.
@@ -116,16 +132,9 @@ class Bar:
         return bar
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
-
-
-def _points(gain: float) -> str:
-    return f"+{gain * 100:.1f} pts"
+def say(message: str, style: str = "") -> Text:
+    """One of the tool's own sentences, wrapped as its language wraps."""
+    return literal(message, style)
 
 
 def _stage_style(report: Report, stage_id: str) -> str:
@@ -135,31 +144,50 @@ def _stage_style(report: Report, stage_id: str) -> str:
 
 def heading(title: str) -> Rule:
     """A section heading: a rule with the title on the left."""
-    return Rule(Text(title, style="bold"), align="left", style="bright_black")
+    return Rule(literal(title, "bold"), align="left", style="bright_black")
+
+
+def _facts(rows: Iterable[tuple[str, str]]) -> Table:
+    """Name: value lines whose values line up whatever the width of the names' characters."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bright_black")
+    table.add_column(ratio=1)
+    for name, value in rows:
+        table.add_row(say(name), literal(value))
+    return table
 
 
 def _header(report: Report) -> Panel:
     company = report.company
-    body = Text()
-    body.append_text(literal(report.company_name, "bold"))
+    name = literal(report.company_name, "bold")
     facts = [str(company[k]) for k in ("id", "sector", "country") if company.get(k)]
     if facts:
-        body.append("  ")
-        body.append_text(literal(" · ".join(facts), "bright_black"))
+        name.append("  ")
+        name.append_text(literal(" · ".join(facts), "bright_black"))
     result = report.result
-    lines = [
-        ("Assessed", str(company.get("assessed_on") or "date not given")),
-        ("Rubric", f"{report.title} ({result.rubric_id} {result.rubric_version})"),
-        ("Coverage", f"{result.coverage:.0%} of the weight answered"),
-        ("Profile", result.source),
+    parts: list[RenderableType] = [
+        name,
+        _facts(
+            [
+                (_("Assessed"), str(company.get("assessed_on") or _("date not given"))),
+                (_("Rubric"), f"{report.title} ({result.rubric_id} {result.rubric_version})"),
+                (
+                    _("Coverage"),
+                    _("{share} of the weight answered").format(share=_pct(result.coverage)),
+                ),
+                (_("Profile"), result.source),
+            ]
+        ),
     ]
-    for name, value in lines:
-        body.append(f"\n{name:<9} ", style="bright_black")
-        body.append_text(literal(value))
     for warning in result.warnings:
-        body.append("\n⚠ ", style="yellow")
-        body.append_text(literal(warning, "yellow"))
-    return Panel(body, title=Text("Retail digitalization report", style="bold"), title_align="left")
+        line = Text("⚠ ", style="yellow")
+        line.append_text(literal(warning, "yellow"))
+        parts.append(line)
+    return Panel(
+        Group(*parts),
+        title=say(_("Retail digitalization report"), "bold"),
+        title_align="left",
+    )
 
 
 def _verdict(report: Report) -> Panel:
@@ -168,33 +196,31 @@ def _verdict(report: Report) -> Panel:
     body = Text()
     body.append_text(literal(report.stage_name.upper(), f"bold {style}"))
     body.append("   ")
-    body.append(LABEL_NAMES.get(result.label, result.label), style="bold")
-    body.append(f"   index {result.index:.2f} of {len(report.rubric.stages)}", style="bright_black")
-    body.append("\n\n")
-    body.append_text(literal(first_sentence(report.stage_meaning)))
-    body.append("\n")
-    body.append(f"{result.label}: ", style="bold")
-    body.append_text(literal(first_sentence(report.label.meaning)))
+    body.append(label_name(result.label), style="bold")
+    body.append("   ")
+    body.append(index_sentence(report), style="bright_black")
+    lines: list[RenderableType] = [
+        body,
+        Text(""),
+        literal(first_sentence(report.stage_meaning)),
+    ]
+    label = say(_("{label}: ").format(label=result.label), "bold")
+    label.append_text(literal(first_sentence(report.label.meaning)))
+    lines.append(label)
     if not report.certain:
-        body.append("\n\n⚠ Not certain: ", style="bold yellow")
-        unknown = report.unknown_count
-        body.append_text(
-            literal(
-                f"between {report.range_low} and {report.range_high}. "
-                f"{unknown} unknown answer{'s' * (unknown != 1)} could change the stage; "
-                "answering them settles it.",
-                "yellow",
-            )
-        )
-    labels = result.label_range
-    if not labels.certain:
-        body.append("\n\n⚠ Label not certain: ", style="bold yellow")
-        body.append(
-            f"{labels.low} with the unknown answers at their lowest, {labels.high} at their "
-            "highest; answering them settles it.",
-            style="yellow",
-        )
-    return Panel(body, title=Text("Verdict", style="bold"), title_align="left", border_style=style)
+        warning = say(_("⚠ Not certain: "), "bold yellow")
+        warning.append_text(say(uncertain_sentence(report), "yellow"))
+        lines += [Text(""), warning]
+    if not result.label_range.certain:
+        warning = say(_("⚠ Label not certain: "), "bold yellow")
+        warning.append_text(say(label_uncertain_sentence(report), "yellow"))
+        lines += [Text(""), warning]
+    return Panel(
+        Group(*lines),
+        title=say(_("Verdict"), "bold"),
+        title_align="left",
+        border_style=style,
+    )
 
 
 def _ladder(report: Report) -> Group:
@@ -202,31 +228,29 @@ def _ladder(report: Report) -> Group:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_edge=False,
-        caption=Text("┃ marks the stage's threshold", style="bright_black"),
+        caption=say(_("┃ marks the stage's threshold"), "bright_black"),
         caption_justify="left",
     )
     table.add_column(Text(""), no_wrap=True)
-    table.add_column(Text("Stage"), no_wrap=True)
-    table.add_column(Text("Attainment"))
-    table.add_column(Text("Now"), justify="right", no_wrap=True)
-    table.add_column(Text("Needs"), justify="right", no_wrap=True)
-    table.add_column(Text("Status"), no_wrap=True)
+    table.add_column(say(_("Stage")), no_wrap=True)
+    table.add_column(say(_("Attainment")))
+    table.add_column(say(_("Now")), justify="right", no_wrap=True)
+    table.add_column(say(_("Needs")), justify="right", no_wrap=True)
+    table.add_column(say(_("Status")), no_wrap=True)
     for stage in report.ladder:
         style = _stage_style(report, stage.id)
         marker = Text("▶", style=f"bold {style}") if stage.current else Text(" ")
         name = literal(stage.name, f"bold {style}" if stage.current else "")
         if stage.attainment is None or stage.threshold is None:
-            table.add_row(
-                marker, name, Text("starting point", style="bright_black"), *[Text("")] * 3
-            )
+            table.add_row(marker, name, say(_("starting point"), "bright_black"), *[Text("")] * 3)
             continue
         status = (
-            Text("✓ met", style="green")
+            say(_("✓ met"), "green")
             if stage.met
-            else Text("✗ gate fails" if stage.blocking_gates else "✗ not met", style="red")
+            else say(_("✗ gate fails") if stage.blocking_gates else _("✗ not met"), "red")
         )
         if stage.current:
-            status.append(" ◀ here", style=f"bold {style}")
+            status.append(_(" ◀ here"), style=f"bold {style}")
         table.add_row(
             marker,
             name,
@@ -235,28 +259,30 @@ def _ladder(report: Report) -> Group:
             Text(_pct(stage.threshold)),
             status,
         )
-    parts: list[RenderableType] = [heading("The stage ladder"), table]
+    parts: list[RenderableType] = [heading(_("The stage ladder")), table]
     gates = Table.grid(padding=(0, 1))
     gates.add_column(no_wrap=True)
     gates.add_column(ratio=1)
     for stage in report.ladder:
         for gate in stage.blocking_gates:
-            gates.add_row(Text("  ✗", style="red"), _gate_line(stage, gate.evidence, gate.needs))
+            gates.add_row(Text("  ✗", style="red"), gate_line(report, stage, gate))
     parts += [gates, Text("")]
     return Group(*parts)
 
 
-def _gate_line(stage: StageView, evidence: Evidence, needs: float) -> Text:
-    line = literal(stage.name, "bold")
-    line.append(" is blocked by a gate: ")
+def gate_line(report: Report, stage: StageView, gate: GateView) -> Text:
+    """A gate that blocks a stage: the question, the answer, and the lowest answer that passes."""
+    evidence = gate.evidence
+    line = say(_("{stage} needs this question passed: ").format(stage=stage.name), "bold")
     line.append_text(literal(first_sentence(evidence.indicator.question), "italic"))
-    line.append(" Answer: ")
+    if report.show_ids:
+        line.append_text(literal(f" [{evidence.indicator.id}]", "bright_black"))
+    line.append_text(say(_(" Answer: ")))
     line.append_text(literal(evidence.answer.text, "bold"))
-    line.append(f"; it needs a score of {needs:g}")
-    if evidence.answer.better:
-        line.append(", e.g. ")
-        line.append_text(literal(evidence.answer.better, "bold green"))
-    line.append(".")
+    if gate.at_least:
+        line.append_text(say(_("; needs at least: ")))
+        line.append_text(literal(gate.at_least, "bold green"))
+    line.append_text(say(_(".")))
     return line
 
 
@@ -268,82 +294,80 @@ def _label_section(report: Report) -> Group:
     table.add_column(justify="right", no_wrap=True)
     table.add_column()
     table.add_row(
-        Text("Traffic focus"), Bar(view.traffic, None, "cyan"), Text(_pct(view.traffic)), Text("")
+        say(_("Traffic focus")), Bar(view.traffic, None, "cyan"), Text(_pct(view.traffic)), Text("")
     )
     table.add_row(
-        Text("Supply focus"),
+        say(_("Supply focus")),
         Bar(view.supply, view.threshold, "green" if view.gap <= 0 else "yellow"),
         Text(_pct(view.supply)),
-        Text(f"2.0 at {_pct(view.threshold)}", style="bright_black"),
+        say(_("2.0 at {threshold}").format(threshold=_pct(view.threshold)), "bright_black"),
     )
     parts: list[RenderableType] = [
-        heading(f"1.0 or 2.0: this is {LABEL_NAMES.get(view.label, view.label)}"),
+        heading(_("1.0 or 2.0: this is {label}").format(label=label_name(view.label))),
         table,
         Text(""),
     ]
-    if view.blocked_by_stage is not None:
-        parts.append(
-            literal(
-                f"The supply focus is enough for 2.0, but the rubric also needs "
-                f"{view.blocked_by_stage} first."
-            )
-        )
-    elif view.gap <= 0:
-        margin = view.supply - view.threshold
-        parts.append(
-            Text(
-                f"2.0 holds: the supply focus is {margin * 100:.0f} points above the "
-                f"{_pct(view.threshold)} threshold."
-            )
-        )
-    else:
+    parts.append(say(label_sentence(view)))
+    if view.gap > 0 and view.blocked_by_stage is None:
         chosen = [m for m in view.movers if m.in_smallest_set]
-        parts.append(
-            Text(
-                f"To move to 2.0 the supply focus needs {view.gap * 100:.0f} more points. "
-                f"These {_count(len(chosen), 'supply answer')} gain the most; at their best "
-                "answers they reach it:"
-            )
-        )
-        parts.append(steps_table(chosen, numbered=False))
+        parts.append(steps_table(chosen, numbered=False, show_ids=report.show_ids))
     parts.append(Text(""))
     return Group(*parts)
 
 
-def steps_table(movers: Sequence[Mover], numbered: bool, rest_from: int | None = None) -> Table:
+def steps_table(
+    movers: Sequence[Mover], numbered: bool, rest_from: int | None = None, show_ids: bool = False
+) -> Table:
     """Improvements (next steps, label movers) as stacked entries.
 
-    Each entry is the question on its own line, then now -> next up and the id.
-
+    Each entry is the question on its own line, then the answer now, the next answer up with
+    what it gains and, when it is not the next one, the best answer with what it gains.
     Stacking keeps the question readable at 80 columns, where four side-by-side text columns
     would wrap every cell into a narrow strip.
     """
     table = Table.grid(padding=(0, 1))
     if numbered:
         table.add_column(justify="right", no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
     table.add_column(ratio=1)
     for n, mover in enumerate(movers):
         if rest_from is not None and n == rest_from and n:
-            divider = Text("then, by gain:", style="bold bright_black")
-            table.add_row(*([Text("")] if numbered else []), Text(""), divider)
+            divider = say(_("then, by gain:"), "bold bright_black")
+            table.add_row(*([Text("")] if numbered else []), divider)
         e = mover.evidence
         question = literal(e.indicator.question, "bold")
         if mover.failed_gate:
-            question.append(" GATE", style="bold red")
-        answers = Table.grid(padding=(0, 1))
+            question.append_text(say(_(" (a gate)"), "bold red"))
+        answers = Table.grid(padding=(0, 1), expand=True)
         answers.add_column(no_wrap=True, style="bright_black")
         answers.add_column(ratio=1)
+        answers.add_column(justify="right", no_wrap=True, style="cyan")
         status = "" if e.answer.status == ANSWERED else "yellow"
-        answers.add_row(Text("  now"), literal(e.answer.text, status))
+        answers.add_row(say(_("now")), literal(e.answer.text, status), Text(""))
+        best_gain = points(mover.gain)
         if e.answer.better:
-            answers.add_row(Text("  next up"), literal(e.answer.better, "green"))
-        answers.add_row(Text(""), literal(e.indicator.id, "bright_black"))
-        body = Group(question, answers)
-        cells: list[RenderableType] = [Text(_points(mover.gain), style="cyan"), body]
+            gain = best_gain if mover.next_gain is None else points(mover.next_gain)
+            answers.add_row(say(_("next up")), literal(e.answer.better, "green"), Text(gain))
+        if mover.best and mover.best != e.answer.better:
+            answers.add_row(say(_("best")), literal(mover.best, "green"), Text(best_gain))
+        if show_ids:
+            answers.add_row(Text(""), literal(e.indicator.id, "bright_black"), Text(""))
+        cells: list[RenderableType] = [Group(question, answers)]
         if numbered:
             cells.insert(0, Text(f"{n + 1}."))
         table.add_row(*cells)
+    return table
+
+
+def _find_out_table(report: Report) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for n, item in enumerate(report.find_out, 1):
+        question = literal(item.evidence.indicator.question, "bold")
+        if report.show_ids:
+            question.append_text(literal(f"  {item.evidence.indicator.id}", "bright_black"))
+        detail = say(find_out_sentence(item), "yellow")
+        table.add_row(Text(f"{n}."), Group(question, detail))
     return table
 
 
@@ -357,43 +381,50 @@ def _dimensions(report: Report) -> Group:
         table.add_row(literal(dim.name), Bar(dim.score, None, style), Text(_pct(dim.score)))
     line = Text()
     if report.strongest is not None:
-        line.append("Strongest: ", style="bold")
+        line.append_text(say(_("Strongest: "), "bold"))
         line.append_text(literal(f"{report.strongest.name} ({_pct(report.strongest.score)})"))
     if report.weakest is not None:
-        line.append("   Weakest: ", style="bold")
+        line.append("   ")
+        line.append_text(say(_("Weakest: "), "bold"))
         line.append_text(literal(f"{report.weakest.name} ({_pct(report.weakest.score)})"))
     if report.even_score is not None:
-        line.append(f"Every dimension scores {_pct(report.even_score)}.")
-    return Group(heading("Dimensions (all stages)"), table, Text(""), line, Text(""))
+        line.append_text(
+            say(_("Every dimension scores {score}.").format(score=_pct(report.even_score)))
+        )
+    return Group(heading(_("Dimensions (all stages)")), table, Text(""), line, Text(""))
 
 
 def _next_steps(report: Report) -> Group:
+    parts: list[RenderableType] = [heading(_("Next steps"))]
+    if report.find_out:
+        parts += [
+            say(_("Find out first"), "bold yellow"),
+            say(
+                _(
+                    "Unknown answers that could change the verdict, the one that could move it "
+                    "most first:"
+                ),
+                "bright_black",
+            ),
+            _find_out_table(report),
+            Text(""),
+        ]
+    if report.quiet_unknowns:
+        parts += [say(quiet_unknowns_sentence(report), "bright_black"), Text("")]
     stage = report.next_stage
     if stage is None or stage.attainment is None or stage.threshold is None:
-        return Group(
-            heading("Next steps"),
-            literal(f"{report.stage_name} is the top of the ladder: there is no next stage."),
-            Text(""),
-        )
-    chosen = sum(1 for m in report.steps if m.in_smallest_set)
-    intro = Text()
-    intro.append_text(literal(f"To reach {stage.name}: ", "bold"))
-    intro.append(
-        f"attainment {_pct(stage.attainment)} of {_pct(stage.threshold)} needed"
-        + (f", {_count(len(stage.blocking_gates), 'gate')} failing" if stage.blocking_gates else "")
-        + f". The first {_count(chosen, 'step')} together meet the stage, each raised to its "
-        "best answer; the rest follow by gain."
-    )
-    return Group(
-        heading("Next steps"),
-        intro,
-        steps_table(report.steps, numbered=True, rest_from=chosen),
-        Text(
-            "Gain: points of attainment if the answer reaches its best score.",
-            style="bright_black",
-        ),
+        parts += [say(top_sentence(report)), Text("")]
+        return Group(*parts)
+    improve = report.improve
+    chosen = sum(1 for m in improve if m.in_smallest_set)
+    parts += [
+        say(_("Improve"), "bold green"),
+        say(next_steps_intro(report)),
+        steps_table(improve, numbered=True, rest_from=chosen, show_ids=report.show_ids),
+        say(gain_footnote(report), "bright_black"),
         Text(""),
-    )
+    ]
+    return Group(*parts)
 
 
 class _ByWidth:
@@ -407,7 +438,9 @@ class _ByWidth:
         yield self.make(options.max_width >= self.wide_from)
 
 
-def _evidence_table(stage: StageView, rows: Sequence[Evidence], wide: bool) -> Table:
+def _evidence_table(
+    stage: StageView, rows: Sequence[Evidence], show_ids: bool, wide: bool
+) -> Table:
     # Wide terminals give the source sentence its own column; narrow ones stack it under the
     # question, so no column becomes a strip of one word per line.
     table = Table(
@@ -419,17 +452,18 @@ def _evidence_table(stage: StageView, rows: Sequence[Evidence], wide: bool) -> T
         show_lines=True,  # a blank line between indicators: each one is several lines tall
         expand=True,
     )
-    table.add_column(Text("Indicator"), ratio=4)
-    table.add_column(Text("Answer"), ratio=3)
-    table.add_column(Text("Score"), justify="right", no_wrap=True)
-    table.add_column(Text("Weight"), justify="right", no_wrap=True)
+    table.add_column(say(_("Indicator")), ratio=4)
+    table.add_column(say(_("Answer")), ratio=3)
+    table.add_column(say(_("Score")), justify="right", no_wrap=True)
+    table.add_column(say(_("Weight")), justify="right", no_wrap=True)
     if wide:
-        table.add_column(Text("Source sentence"), ratio=3)
+        table.add_column(say(_("Source sentence")), ratio=3)
     for e in rows:
         ind = e.indicator
         cell = literal(ind.question)
         cell.append("\n")
-        cell.append_text(literal(f"{ind.id} · {ind.focus}", "bright_black"))
+        about = focus_name(ind.focus)
+        cell.append_text(literal(f"{ind.id} · {about}" if show_ids else about, "bright_black"))
         source = literal(f"“{' '.join(ind.source.split())}”" if ind.source else "", "italic")
         if not wide and ind.source:
             cell.append("\n")
@@ -440,12 +474,12 @@ def _evidence_table(stage: StageView, rows: Sequence[Evidence], wide: bool) -> T
         )
         if e.note:
             answer.append("\n")
-            answer.append_text(literal(f"Note: {e.note}", "italic"))
+            answer.append_text(literal(_("Note: {note}").format(note=e.note), "italic"))
         score = Text(e.scored)
         if e.gate_holds is not None:
-            score.append(
-                "\ngate ✓" if e.gate_holds else "\ngate ✗",
-                style="green" if e.gate_holds else "red",
+            score.append("\n")
+            score.append_text(
+                say(_("gate ✓"), "green") if e.gate_holds else say(_("gate ✗"), "red")
             )
         cells: list[RenderableType] = [cell, answer, score, Text(f"{ind.weight:g}")]
         if wide:
@@ -456,16 +490,20 @@ def _evidence_table(stage: StageView, rows: Sequence[Evidence], wide: bool) -> T
 
 def _evidence(report: Report) -> Group:
     parts: list[RenderableType] = [
-        heading("The evidence"),
-        Text(
-            "Every indicator by stage: the answer, its score (0 to 1), its weight in the stage, "
-            "the note given with it and the sentence of the model it comes from.",
-            style="bright_black",
+        heading(_("The evidence")),
+        say(
+            _(
+                "Every indicator by stage: the answer, its score (0 to 1), its weight in the "
+                "stage, the note given with it and the sentence of the model it comes from."
+            ),
+            "bright_black",
         ),
     ]
     for stage, rows in report.evidence:
         parts.append(Text(""))
-        parts.append(_ByWidth(120, functools.partial(_evidence_table, stage, rows)))
+        parts.append(
+            _ByWidth(120, functools.partial(_evidence_table, stage, rows, report.show_ids))
+        )
     return Group(*parts)
 
 
@@ -478,22 +516,27 @@ def _respondents(report: Report) -> Group:
     for name, stage_name, label in panel.respondents:
         people.add_row(literal(name), literal(f"{stage_name} {label}"))
     parts: list[RenderableType] = [
-        heading(f"Respondents: {len(panel.respondents)}, merged by {panel.merge}"),
-        Text("Where each would put the company on their own answers:", style="bright_black"),
+        heading(
+            _("Respondents: {n}, merged by {merge}").format(
+                n=len(panel.respondents), merge=merge_name(panel.merge)
+            )
+        ),
+        say(_("Where each would put the company on their own answers:"), "bright_black"),
         people,
         Text(""),
     ]
     if not panel.disagreements:
-        parts += [literal("They agree on every question they all answered."), Text("")]
+        parts += [say(_("They agree on every question they all answered.")), Text("")]
         return Group(*parts)
-    parts.append(heading("Where respondents disagree"))
+    parts.append(heading(_("Where respondents disagree")))
     for number, d in enumerate(panel.disagreements, start=1):
         line = Text(f"{number}. ", style="bold")
         line.append_text(literal(d.indicator.question))
-        line.append_text(literal(f"  {d.indicator.id}", "bright_black"))
+        if report.show_ids:
+            line.append_text(literal(f"  {d.indicator.id}", "bright_black"))
         parts.append(line)
         detail = Text("   ")
-        detail.append(d.spread)
+        detail.append_text(say(d.spread))
         parts.append(detail)
         for voice in d.voices:
             said = Text("   · ")
@@ -501,9 +544,7 @@ def _respondents(report: Report) -> Group:
             said.append_text(literal(f"{voice.answer} ({_pct(voice.score)})"))
             parts.append(said)
     if panel.more:
-        parts.append(
-            Text(f"... and {_count(panel.more, 'more question')} (all in the JSON result)")
-        )
+        parts.append(say(more_disagreements_sentence(panel.more)))
     parts.append(Text(""))
     return Group(*parts)
 
@@ -557,11 +598,12 @@ _SVG_FORMAT = re.sub(
     flags=re.S,
 ).replace(
     "font-family: Fira Code, monospace;",
-    "font-family: 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace;",
+    "font-family: 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', "
+    "'Noto Sans Mono CJK SC', 'Sarasa Mono SC', monospace;",
 )
 
 _HTML_FORMAT = """<!DOCTYPE html>
-<html lang="en">
+<html lang="%(lang)s">
 <head>
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -572,7 +614,8 @@ body {{
     color: {foreground};
     background-color: {background};
     margin: 24px;
-    font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif;
+    font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', 'Noto Sans CJK SC',
+        'PingFang SC', 'Microsoft YaHei', sans-serif;
 }}
 .page {{ display: grid; grid-template-columns: max-content max-content; gap: 24px;
          align-items: start; }}
@@ -581,7 +624,8 @@ body {{
     figure.radar {{ order: -1; position: static; justify-self: start; }}
 }}
 pre.report {{
-    font-family: 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace;
+    font-family: 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono',
+        'Noto Sans Mono CJK SC', 'Sarasa Mono SC', monospace;
     font-size: 13px; line-height: 1.17; margin: 0;
 }}
 figure.radar {{
@@ -594,7 +638,7 @@ figure.radar figcaption {{ font-weight: 600; margin-bottom: 4px; }}
 <body>
 <div class="page">
 <pre class="report"><code style="font-family:inherit">{code}</code></pre>
-<figure class="radar"><figcaption>Dimensions at a glance</figcaption>%(radar)s</figure>
+<figure class="radar"><figcaption>%(glance)s</figcaption>%(radar)s</figure>
 </div>
 </body>
 </html>
@@ -606,13 +650,20 @@ def _html_template(report: Report) -> str:
 
     from retail_stage.render.radar import radar_svg
 
-    title = neutral(f"Retail digitalization report: {report.company_name}")
+    title = neutral(
+        _("Retail digitalization report: {company}").format(company=report.company_name)
+    )
     radar = radar_svg(
         [(neutral(d.name), d.score) for d in report.dimensions],
-        title=neutral(f"Dimensions of {report.company_name}"),
+        title=neutral(_("Dimensions of {company}").format(company=report.company_name)),
     )
     # The template goes through str.format in rich: double the braces of the inserted text.
-    fill = {"title": escape(title), "radar": radar}
+    fill = {
+        "title": escape(title),
+        "radar": radar,
+        "lang": "zh-Hans" if language() == "zh" else "en",
+        "glance": escape(_("Dimensions at a glance")),
+    }
     return _HTML_FORMAT % {k: v.replace("{", "{{").replace("}", "}}") for k, v in fill.items()}
 
 
@@ -627,7 +678,9 @@ def exports(report: Report, formats: Iterable[ReportFormat]) -> dict[ReportForma
             )
         elif fmt is ReportFormat.SVG:
             out[fmt] = console.export_svg(
-                title=neutral(f"retail-stage report: {report.company_name}"),
+                title=neutral(
+                    _("Retail digitalization report: {company}").format(company=report.company_name)
+                ),
                 clear=False,
                 code_format=_SVG_FORMAT,
                 font_aspect_ratio=0.61,
@@ -639,9 +692,9 @@ def exports(report: Report, formats: Iterable[ReportFormat]) -> dict[ReportForma
     return out
 
 
-def render_report(result: Result, rubric: Rubric, fmt: ReportFormat) -> str:
+def render_report(result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: bool = False) -> str:
     """The whole report of `result` in a file format (every format but terminal)."""
-    report = build_report(result, rubric)
+    report = build_report(result, rubric, show_ids)
     if fmt is ReportFormat.MD:
         from retail_stage.render.report_markdown import report_markdown
 

@@ -21,12 +21,16 @@ from retail_stage.compare import (
     StageChange,
 )
 from retail_stage.render.report import (
-    LABEL_NAMES,
     heading,
     plain_console,
     steps_table,
 )
-from retail_stage.render.report_data import NOT_APPLICABLE, build_report, describe_answer
+from retail_stage.render.report_data import (
+    NOT_APPLICABLE,
+    build_report,
+    describe_answer,
+    label_name,
+)
 from retail_stage.render.report_json import report_dict, safe_json
 from retail_stage.render.report_markdown import md, points
 from retail_stage.render.text import literal
@@ -120,11 +124,11 @@ def _summary(comparison: Comparison, rubric: Rubric) -> Panel:
         f"  {_move_words(move)}", style="green" if move > 0 else ("red" if move < 0 else "")
     )
     grid.add_row(Text("Stage"), literal(names[old.stage]), arrow, stage_after)
-    label_after = Text(LABEL_NAMES.get(new.label, new.label), style="bold")
+    label_after = Text(label_name(new.label), style="bold")
     if new.label != old.label:
         up = new.label > old.label
         label_after.append("  ▲ up" if up else "  ▼ down", style="green" if up else "red")
-    grid.add_row(Text("Label"), Text(LABEL_NAMES.get(old.label, old.label)), arrow, label_after)
+    grid.add_row(Text("Label"), Text(label_name(old.label)), arrow, label_after)
     delta = comparison.index.delta or 0.0
     index_after = Text(f"{new.index:.2f}", style="bold")
     index_after.append(f"  ({delta:+.2f})", style="green" if delta > 0 else "red" if delta else "")
@@ -228,10 +232,11 @@ def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableTy
             literal(f"{report.stage_name} is the top of the ladder: there is no next stage."),
         )
     else:
-        chosen = sum(1 for m in report.steps if m.in_smallest_set)
+        improve = report.improve
+        chosen = sum(1 for m in improve if m.in_smallest_set)
         yield Group(
             heading(f"Next steps now: to reach {report.next_stage.name}"),
-            steps_table(report.steps, numbered=True, rest_from=chosen),
+            steps_table(improve, numbered=True, rest_from=chosen),
         )
 
 
@@ -331,8 +336,8 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
         f"{md(new.company.get('assessed_on') or '—')} | |",
         f"| Stage | {md(names[old.stage])} | **{md(names[new.stage])}** | "
         f"{_move_words(comparison.stage_move)} |",
-        f"| Label | {LABEL_NAMES.get(old.label, old.label)} | "
-        f"**{LABEL_NAMES.get(new.label, new.label)}** | {_label_move(old.label, new.label)} |",
+        f"| Label | {label_name(old.label)} | "
+        f"**{label_name(new.label)}** | {_label_move(old.label, new.label)} |",
         f"| Index | {old.index:.2f} | **{new.index:.2f}** | {(comparison.index.delta or 0):+.2f} |",
         f"| Coverage | {_pct(old.coverage)} | {_pct(new.coverage)} | {_pts(comparison.coverage)} |",
         "",

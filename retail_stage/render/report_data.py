@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from retail_stage.messages import _, n_
 from retail_stage.rubric import (
     BooleanAnswer,
     ChoiceAnswer,
@@ -17,6 +18,7 @@ from retail_stage.rubric import (
     MultiAnswer,
     Rubric,
     ScaleAnswer,
+    max_score,
 )
 
 if TYPE_CHECKING:
@@ -36,8 +38,11 @@ class Answer:
     """answered, unknown, n/a or not asked."""
     text: str
     better: str | None
+    """The next answer up, in words (None when there is none)."""
     value: Any
     """The value as written in the profile (None when it was left out)."""
+    better_score: float | None = None
+    """The score of `better`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +61,20 @@ class Evidence:
     def scored(self) -> str:
         """The score as a report shows it: 0.75, unknown, or n/a."""
         if self.score is None:
-            return "unknown"
+            return _("unknown")
         if self.score == NOT_APPLICABLE:
-            return "n/a"
+            return _("n/a")
         return f"{self.score:.2f}"
 
 
 @dataclass(frozen=True, slots=True)
 class GateView:
-    """A gate that blocks its stage: the indicator, its answer and the score it needs."""
+    """A gate that blocks its stage: the indicator, its answer and what passes it."""
 
     evidence: Evidence
     needs: float
+    at_least: str | None
+    """The lowest answer that passes the gate, in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +95,40 @@ class StageView:
 
 @dataclass(frozen=True, slots=True)
 class Mover:
-    """An indicator whose improvement moves a score, and by how many points (0..1)."""
+    """An indicator whose improvement moves a score, and by how many points (0..1).
+
+    `gain` is what its best answer gains, `next_gain` what the next answer up gains
+    (`evidence.answer.better`); they are equal when the next answer is the best.
+    """
 
     evidence: Evidence
     gain: float
     in_smallest_set: bool
     failed_gate: bool = False
+    next_gain: float | None = None
+    best: str | None = None
+    """The best answer, in words."""
+
+    @property
+    def belongs_to(self) -> str:
+        """Which list of next steps it belongs to: find_out (unknown) or improve."""
+        return FIND_OUT if self.evidence.answer.status == UNKNOWN else IMPROVE
+
+
+FIND_OUT, IMPROVE = "find_out", "improve"
+
+
+@dataclass(frozen=True, slots=True)
+class FindOut:
+    """An unknown answer that could change the stage or the label."""
+
+    evidence: Evidence
+    swing: float
+    """Index points between its worst and its best answer."""
+    stage: bool
+    label: bool
+    best: str | None
+    """Its best answer, in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +175,15 @@ class DisagreementView(NamedTuple):
     def spread(self) -> str:
         """The spread in words: the scores, and what it does to the index."""
         moves = (
-            f"from the lowest answer to the highest the index moves by {self.swing:.2f}"
+            _("from the lowest answer to the highest the index moves by {swing}").format(
+                swing=f"{self.swing:.2f}"
+            )
             if self.swing >= 0.005
-            else "the index is the same with either answer"
+            else _("the index is the same with either answer")
         )
-        return f"scores {self.low:.0%} to {self.high:.0%}; {moves}"
+        return _("scores {low} to {high}; {moves}").format(
+            low=f"{self.low:.0%}", high=f"{self.high:.0%}", moves=moves
+        )
 
 
 class PanelView(NamedTuple):
@@ -185,8 +224,23 @@ class Report:
     """The score every dimension shares, when they are all equal (then none is strongest)."""
     next_stage: StageView | None
     steps: tuple[Mover, ...]
+    """What meets the next stage, ranked: failed gates first, then by gain."""
+    find_out: tuple[FindOut, ...]
+    """Unknown answers that could change the stage or the label, the largest swing first."""
     evidence: tuple[tuple[StageView, tuple[Evidence, ...]], ...]
     panel: PanelView | None = None
+    show_ids: bool = False
+    """Whether documents for people show indicator ids (machine formats always do)."""
+
+    @property
+    def improve(self) -> tuple[Mover, ...]:
+        """The next steps on known answers, in rank order."""
+        return tuple(m for m in self.steps if m.belongs_to == IMPROVE)
+
+    @property
+    def quiet_unknowns(self) -> int:
+        """Unknown answers that cannot change the stage or the label."""
+        return self.unknown_count - len(self.find_out)
 
     @property
     def company_name(self) -> str:
@@ -194,7 +248,7 @@ class Report:
         return str(self.company.get("name") or "")
 
 
-def build_report(result: Result, rubric: Rubric) -> Report:
+def build_report(result: Result, rubric: Rubric, show_ids: bool = False) -> Report:
     """The report of `result`, scored with `rubric`."""
     evidence = _evidence(result, rubric)
     by_id = {e.indicator.id: e for e in evidence}
@@ -202,7 +256,7 @@ def build_report(result: Result, rubric: Rubric) -> Report:
     ladder = _ladder(result, rubric, by_id)
     next_stage = next((s for s in ladder if s.is_next), None)
     steps = tuple(
-        Mover(by_id[n.indicator], n.gain, n.in_smallest_set, n.failed_gate)
+        _mover(by_id[n.indicator], n.gain, n.in_smallest_set, n.failed_gate)
         for n in result.next_steps.indicators
     )
     dims = tuple(
@@ -236,12 +290,41 @@ def build_report(result: Result, rubric: Rubric) -> Report:
         even_score=even,
         next_stage=next_stage,
         steps=steps,
+        find_out=_find_out(result, rubric, by_id),
         evidence=tuple(
             (stage, tuple(e for e in evidence if e.indicator.stage == stage.id))
             for stage in ladder[1:]
         ),
         panel=_panel(result, rubric, names),
+        show_ids=show_ids,
     )
+
+
+def _mover(e: Evidence, gain: float, chosen: bool, failed_gate: bool = False) -> Mover:
+    """A next step with its next answer's gain: the gains grow with the score, in proportion."""
+    ind, now = e.indicator, e.score or 0.0
+    best_score = max_score(ind.answer)
+    best = _better(ind, e.answer.value, now, best_score - EPSILON)
+    step = e.answer.better_score
+    next_gain = gain
+    if step is not None and best_score - now > EPSILON:
+        next_gain = round(gain * (step - now) / (best_score - now), 4)
+    return Mover(e, gain, chosen, failed_gate, next_gain, best[0] if best else None)
+
+
+def _find_out(result: Result, rubric: Rubric, by_id: Mapping[str, Evidence]) -> tuple[FindOut, ...]:
+    if all(s is not None for s in result.scores):
+        return ()
+    from retail_stage.engine import compile_rubric, unknowns
+
+    found = []
+    for u in unknowns(compile_rubric(rubric), list(result.scores)):
+        if not (u.stage or u.label):
+            break
+        e = by_id[u.indicator]
+        best = _better(e.indicator, None, 0.0, max_score(e.indicator.answer) - EPSILON)
+        found.append(FindOut(e, u.swing, u.stage, u.label, best[0] if best else None))
+    return tuple(found)
 
 
 def _panel(result: Result, rubric: Rubric, names: Mapping[str, str]) -> PanelView | None:
@@ -284,7 +367,8 @@ def _ladder(result: Result, rubric: Rubric, by_id: Mapping[str, Evidence]) -> tu
     ]
     for k, (stage, scored) in enumerate(zip(rubric.stages, result.stages, strict=True), 1):
         gates = tuple(
-            GateView(by_id[g], by_id[g].indicator.gate_score) for g in scored.failed_gates
+            GateView(by_id[g], by_id[g].indicator.gate_score, needs_at_least(by_id[g].indicator))
+            for g in scored.failed_gates
         )
         rows.append(
             StageView(
@@ -315,11 +399,11 @@ def _label(result: Result, rubric: Rubric, evidence: Sequence[Evidence]) -> Labe
     gap = max(0.0, rule.threshold - result.focus_supply)
     movers = []
     gained = 0.0
-    for gain, _, e in gains:
+    for gain, _order, e in gains:
         chosen = gained < gap - EPSILON
         if chosen:
             gained += gain
-        movers.append(Mover(e, round(gain, 4), chosen))
+        movers.append(_mover(e, round(gain, 4), chosen))
     blocked = None
     if rule.min_stage is not None and result.label == "1.0" and gap <= EPSILON:
         blocked = next(s.name for s in rubric.stages if s.id == rule.min_stage)
@@ -348,7 +432,14 @@ def _evidence(result: Result, rubric: Rubric) -> list[Evidence]:
             asked_by = result.scores[position[condition.indicator]]
             skipped = asked_by is not None and asked_by <= condition.above
         answer = (
-            Answer(NOT_ASKED, f"not asked: {condition.indicator} is too low", None, value)
+            Answer(
+                NOT_ASKED,
+                _("not asked: the answer to “{question}” is too low").format(
+                    question=rubric.indicators[position[condition.indicator]].question
+                ),
+                None,
+                value,
+            )
             if skipped and condition is not None
             else describe_answer(ind, value, score)
         )
@@ -362,27 +453,44 @@ def _evidence(result: Result, rubric: Rubric) -> list[Evidence]:
 def describe_answer(ind: Indicator, value: Any, score: float | None) -> Answer:
     """The answer in the rubric's words (labels, not ids) and the next better answer."""
     if score is None:
-        return Answer(UNKNOWN, "unknown", _better(ind, value, 0.0, None), value)
+        return Answer(UNKNOWN, _("unknown"), *_next_up(ind, None, 0.0, value))
     if score == NOT_APPLICABLE:
-        return Answer(NA, "n/a", None, value)
-    return Answer(
-        ANSWERED, _answer_text(ind, value, score), _better(ind, value, score, value), value
-    )
+        return Answer(NA, _("n/a"), None, value)
+    return Answer(ANSWERED, _answer_text(ind, value, score), *_next_up(ind, value, score, value))
+
+
+def _next_up(ind: Indicator, chosen: Any, score: float, value: Any) -> tuple[Any, ...]:
+    """(better, value, better_score) of an Answer: the next answer up, and at least what a
+    failed gate needs."""
+    need = ind.gate_score if ind.required and score < ind.gate_score - EPSILON else 0.0
+    found = _better(ind, chosen, score, need)
+    return (found[0], value, found[1]) if found else (None, value, None)
+
+
+def needs_at_least(ind: Indicator) -> str | None:
+    """The lowest answer that passes the indicator's gate, in words."""
+    found = _better(ind, None, -1.0, ind.gate_score - EPSILON, adding=False)
+    return found[0] if found else None
+
+
+def yes_no(value: bool) -> str:
+    """Yes or no, in the interface language."""
+    return _("yes") if value else _("no")
 
 
 def _answer_text(ind: Indicator, value: Any, score: float) -> str:
     spec = ind.answer
     if isinstance(spec, BooleanAnswer):
-        return "yes" if score >= 1.0 else "no"
+        return yes_no(score >= 1.0)
     if value is None:  # a result scored without its answers (engine.evaluate called directly)
-        return f"scored {score:.2f}, answer not recorded"
+        return _("scored {score}, answer not recorded").format(score=f"{score:.2f}")
     if isinstance(spec, (ScaleAnswer, ChoiceAnswer)):
         options = spec.levels if isinstance(spec, ScaleAnswer) else spec.options
         return next((o.label for o in options if o.id == value), str(value))
     if isinstance(spec, MultiAnswer):
         chosen = [value] if isinstance(value, str) else list(value or [])
         labels = {o.id: o.label for o in spec.options}
-        return "; ".join(labels.get(c, str(c)) for c in chosen) or "none of the options"
+        return _("; ").join(labels.get(c, str(c)) for c in chosen) or _("none of the options")
     return _number(value, spec.unit)
 
 
@@ -393,39 +501,49 @@ def _number(value: Any, unit: str) -> str:
     return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
 
 
-def _better(ind: Indicator, value: Any, score: float, chosen_value: Any) -> str | None:
-    """The next answer up: one that scores more and, for a gate, at least what the gate needs."""
-    need = ind.gate_score if ind.required and score < ind.gate_score - EPSILON else 0.0
+def _better(
+    ind: Indicator, chosen: Any, score: float, need: float, adding: bool = True
+) -> tuple[str, float] | None:
+    """The first answer up from `score` that scores at least `need`, in words, and its score.
+
+    `chosen` is what a multiple choice already holds: the next answer up adds options to it
+    ("add: ..." unless not `adding`, for an answer that starts from nothing).
+    """
     spec = ind.answer
 
     def enough(candidate: float) -> bool:
         return candidate > score + EPSILON and candidate >= need - EPSILON
 
     if isinstance(spec, BooleanAnswer):
-        return "yes" if score < 1.0 - EPSILON else None
+        return (_("yes"), 1.0) if enough(1.0) else None
     if isinstance(spec, ScaleAnswer):
         levels = zip(spec.levels, spec.level_scores(), strict=True)
-        return next((lv.label for lv, s in levels if enough(s)), None)
+        return next(((lv.label, s) for lv, s in levels if enough(s)), None)
     if isinstance(spec, ChoiceAnswer):
         ranked = sorted(spec.options, key=lambda o: o.score)
-        return next((o.label for o in ranked if enough(o.score)), None)
+        return next(((o.label, o.score) for o in ranked if enough(o.score)), None)
     if isinstance(spec, MultiAnswer):
-        if score >= 1.0 - EPSILON:
-            return None
-        taken = [chosen_value] if isinstance(chosen_value, str) else list(chosen_value or [])
+        taken = [chosen] if isinstance(chosen, str) else list(chosen or [])
         free = sorted(
             (o for o in spec.options if o.id not in taken), key=lambda o: -o.score
         )  # sorted() is stable: equal scores keep the rubric's order
         added: list[str] = []
-        total = score
+        total = max(score, 0.0)
         for option in free:
             added.append(option.label)
             total = min(1.0, total + option.score)
             if enough(total):
-                return "add: " + "; ".join(added)
+                shown = _("; ").join(added)
+                return (_("add: {options}").format(options=shown) if adding else shown), total
         return None
-    bands = spec.bands
-    return next((f"at least {_number(b.min, spec.unit)}" for b in bands if enough(b.score)), None)
+    return next(
+        (
+            (_("at least {number}").format(number=_number(b.min, spec.unit)), b.score)
+            for b in spec.bands
+            if enough(b.score)
+        ),
+        None,
+    )
 
 
 def first_sentence(text: str) -> str:
@@ -433,3 +551,163 @@ def first_sentence(text: str) -> str:
     text = " ".join(text.split())
     end = text.find(". ")
     return text if end < 0 else text[: end + 1]
+
+
+# --- Sentences every document of the report says alike ---------------------------------------
+
+
+def pct(value: float | None) -> str:
+    """A share as a whole percentage, or n/a."""
+    return _("n/a") if value is None else f"{value:.0%}"
+
+
+def points(gain: float, space: str = " ") -> str:
+    """A gain in points of attainment (or of a focus score); `space` before the unit."""
+    return _("+{points} pts").format(points=f"{gain * 100:.1f}").replace(" ", space)
+
+
+def label_name(label: str) -> str:
+    """1.0 or 2.0 with what it is about."""
+    return {"1.0": _("1.0 · traffic"), "2.0": _("2.0 · supply & production")}.get(label, label)
+
+
+def focus_name(focus: str) -> str:
+    """An indicator's focus in words."""
+    return {"traffic": _("traffic"), "supply": _("supply & production")}.get(focus, focus)
+
+
+def merge_name(merge: str) -> str:
+    """How respondents' answers were merged, in words."""
+    return {"median": _("median"), "latest": _("latest"), "each": _("each")}.get(merge, merge)
+
+
+def index_sentence(report: Report) -> str:
+    """The index and the scale it is on."""
+    return _("index {index} of {top}").format(
+        index=f"{report.result.index:.2f}", top=len(report.rubric.stages)
+    )
+
+
+def uncertain_sentence(report: Report) -> str:
+    """Why the stage is not certain (call when it is not)."""
+    n = report.unknown_count
+    return n_(
+        "between {low} and {high}. {n} unknown answer could change the stage; answering it "
+        "settles it.",
+        "between {low} and {high}. {n} unknown answers could change the stage; answering them "
+        "settles it.",
+        n,
+    ).format(low=report.range_low, high=report.range_high, n=n)
+
+
+def label_uncertain_sentence(report: Report) -> str:
+    """Why the label is not certain (call when it is not)."""
+    labels = report.result.label_range
+    return _(
+        "{low} with the unknown answers at their lowest, {high} at their highest; answering "
+        "them settles it."
+    ).format(low=labels.low, high=labels.high)
+
+
+def label_sentence(view: LabelView) -> str:
+    """What holds the label where it is, or what would move it to 2.0."""
+    if view.blocked_by_stage is not None:
+        return _(
+            "The supply focus is enough for 2.0, but the rubric also needs {stage} first."
+        ).format(stage=view.blocked_by_stage)
+    if view.gap <= 0:
+        return _(
+            "2.0 holds: the supply focus is {margin} points above the {threshold} threshold."
+        ).format(
+            margin=f"{(view.supply - view.threshold) * 100:.0f}", threshold=pct(view.threshold)
+        )
+    n = sum(1 for m in view.movers if m.in_smallest_set)
+    return n_(
+        "To move to 2.0 the supply focus needs {gap} more points. This supply answer gains the "
+        "most; at its best answer it reaches it:",
+        "To move to 2.0 the supply focus needs {gap} more points. These {n} supply answers gain "
+        "the most; at their best answers they reach it:",
+        n,
+    ).format(gap=f"{view.gap * 100:.0f}", n=n)
+
+
+def find_out_sentence(item: FindOut) -> str:
+    """What an unknown answer could change, and how far it moves the index."""
+    what = (
+        _("the stage and the label")
+        if item.stage and item.label
+        else (_("the stage") if item.stage else _("the label"))
+    )
+    return _("could change {what}; the index moves up to {swing} with it").format(
+        what=what, swing=f"{item.swing:.2f}"
+    )
+
+
+def quiet_unknowns_sentence(report: Report) -> str:
+    """The unknown answers left out of "find out first" (call when there are some)."""
+    n = report.quiet_unknowns
+    return n_(
+        "{n} more answer is unknown; it cannot change the stage or the label.",
+        "{n} more answers are unknown; they cannot change the stage or the label.",
+        n,
+    ).format(n=n)
+
+
+def top_sentence(report: Report) -> str:
+    """Next steps at the top of the ladder."""
+    return _("{stage} is the top of the ladder: there is no next stage.").format(
+        stage=report.stage_name
+    )
+
+
+def sentences(first: str, second: str) -> str:
+    """Two sentences one after the other (a space between them in English, none in Chinese)."""
+    return _("{first} {second}").format(first=first, second=second)
+
+
+def next_steps_intro(report: Report) -> str:
+    """How far the next stage is and what meets it (call when there is a next stage)."""
+    stage = report.next_stage
+    assert stage is not None
+    known = sum(1 for m in report.improve if m.in_smallest_set)
+    unknown = sum(1 for m in report.steps if m.in_smallest_set) - known
+    gates = len(stage.blocking_gates)
+    where = _("To reach {stage}: attainment {now} of {needed} needed.").format(
+        stage=stage.name, now=pct(stage.attainment), needed=pct(stage.threshold)
+    )
+    if gates:
+        failing = n_("{n} gate fails.", "{n} gates fail.", gates).format(n=gates)
+        where = sentences(where, failing)
+    if unknown:
+        how = n_(
+            "The first {n} improvement, with {unknown} answer to find out at its best, meets it; "
+            "the rest follow by gain.",
+            "The first {n} improvements, with {unknown} answers to find out at their best, meet "
+            "it; the rest follow by gain.",
+            known,
+        ).format(n=known, unknown=unknown)
+    else:
+        how = n_(
+            "The first {n} improvement meets it at its best answer; the rest follow by gain.",
+            "The first {n} improvements together meet it at their best answers; the rest follow "
+            "by gain.",
+            known,
+        ).format(n=known)
+    return sentences(where, how)
+
+
+def gain_footnote(report: Report) -> str:
+    """What the gains of the next steps count (call when there is a next stage)."""
+    assert report.next_stage is not None
+    return _("Gain: points of attainment of {stage} that the answer adds.").format(
+        stage=report.next_stage.name
+    )
+
+
+def more_disagreements_sentence(more: int) -> str:
+    """The disagreements a report leaves out."""
+    return n_(
+        "... and {n} more question (all in the JSON result)",
+        "... and {n} more questions (all in the JSON result)",
+        more,
+    ).format(n=more)

@@ -46,9 +46,12 @@ def _mover(m: Mover) -> dict[str, Any]:
         "question": e.indicator.question,
         "answer_text": e.answer.text,
         "better": e.answer.better,
+        "next_gain": m.next_gain,
+        "best": m.best,
         "gain": m.gain,
         "failed_gate": m.failed_gate,
         "in_smallest_set": m.in_smallest_set,
+        "list": m.belongs_to,
     }
 
 
@@ -63,7 +66,12 @@ def report_dict(report: Report) -> dict[str, Any]:
         "stage_range_names": {"low": report.range_low, "high": report.range_high},
         "unknown_answers": report.unknown_count,
         "blocking_gates": [
-            {"stage": s.id, "id": g.evidence.indicator.id, "needs": g.needs}
+            {
+                "stage": s.id,
+                "id": g.evidence.indicator.id,
+                "needs": g.needs,
+                "at_least": g.at_least,
+            }
             for s in report.ladder
             for g in s.blocking_gates
         ],
@@ -77,6 +85,17 @@ def report_dict(report: Report) -> dict[str, Any]:
         "strongest": report.strongest.id if report.strongest else None,
         "weakest": report.weakest.id if report.weakest else None,
         "next_steps": [_mover(m) for m in report.steps],
+        "find_out": [
+            {
+                "id": f.evidence.indicator.id,
+                "question": f.evidence.indicator.question,
+                "swing": f.swing,
+                "changes_stage": f.stage,
+                "changes_label": f.label,
+                "best": f.best,
+            }
+            for f in report.find_out
+        ],
         "evidence": [_evidence(e) for _, rows in report.evidence for e in rows],
     }
     return data

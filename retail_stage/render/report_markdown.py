@@ -5,14 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from retail_stage.messages import _
 from retail_stage.render.report_data import (
     Mover,
     Report,
+    find_out_sentence,
     first_sentence,
+    focus_name,
+    gain_footnote,
+    index_sentence,
+    label_name,
+    label_sentence,
+    label_uncertain_sentence,
+    merge_name,
+    more_disagreements_sentence,
+    next_steps_intro,
+    pct,
+    quiet_unknowns_sentence,
+    top_sentence,
+    uncertain_sentence,
 )
+from retail_stage.render.report_data import points as data_points
 from retail_stage.render.text import neutral
-
-LABEL_NAMES = {"1.0": "1.0 · traffic", "2.0": "2.0 · supply & production"}
 
 # Characters that mean something anywhere in a line (GitHub also reads $ as maths); brackets
 # are enough to stop links and images, so ( ) ! need no escape.
@@ -36,10 +50,6 @@ def md(value: object) -> str:
     return text.replace("\n", "<br>")
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
-
-
 def _bar(value: float | None, threshold: float | None = None, width: int = 20) -> str:
     filled = round((value or 0.0) * width)
     mark = None if threshold is None else min(width - 1, round(threshold * width))
@@ -48,189 +58,268 @@ def _bar(value: float | None, threshold: float | None = None, width: int = 20) -
 
 
 def points(gain: float) -> str:
-    """A gain in points of attainment, kept on one line in a table cell."""
-    return f"+{gain * 100:.1f}\u00a0pts"  # no-break space: the cell never wraps inside it
+    """A gain in points, kept on one line in a table cell (a no-break space before the unit)."""
+    return data_points(gain, "\u00a0")
 
 
-def _movers(movers: Sequence[Mover], start: int = 1) -> list[str]:
-    lines = ["| # | Question | Now | Next up | Gain |", "|---:|---|---|---|---:|"]
+def _row(*cells: str) -> str:
+    """One table row; cells are Markdown already."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def _strong(text: str, mark: str = "**") -> str:
+    """Bold (or, with mark="*", italic) Markdown text; trailing punctuation stays outside.
+
+    CommonMark ends emphasis only where the closing mark follows a non-space and, after
+    punctuation, only before a space or punctuation: "**最强：**渠道" would stay literal.
+    """
+    core = text.rstrip(" :：?？.。")
+    return mark + core + mark + text[len(core) :] if core else text
+
+
+def _movers(movers: Sequence[Mover], show_ids: bool, start: int = 1) -> list[str]:
+    lines = [
+        _row("#", _("Question"), _("Now"), _("Next up"), _("Gain"), _("Best"), _("Gain")),
+        "|---:|---|---|---|---:|---|---:|",
+    ]
     for n, mover in enumerate(movers, start):
         e = mover.evidence
-        gate = " **GATE**" if mover.failed_gate else ""
-        lines.append(
-            f"| {n} | {md(e.indicator.question)}<br>`{e.indicator.id}`{gate} | "
-            f"{md(e.answer.text)} | {md(e.answer.better or '—')} | {points(mover.gain)} |"
-        )
+        question = md(e.indicator.question)
+        if show_ids:
+            question += f"<br>`{e.indicator.id}`"
+        if mover.failed_gate:
+            question += " " + _strong(md(_("(a gate)")))
+        step = points(mover.gain if mover.next_gain is None else mover.next_gain)
+        best, best_gain = "", ""
+        if mover.best and mover.best != e.answer.better:
+            best, best_gain = md(mover.best), points(mover.gain)
+        better = e.answer.better
+        cells = [str(n), question, md(e.answer.text), md(better or "—"), step if better else ""]
+        lines.append(_row(*cells, best, best_gain))
     return lines
 
 
 def report_markdown(report: Report) -> str:
     """The report, section by section, as Markdown."""
+    return "\n".join(
+        [
+            *_header(report),
+            *_verdict(report),
+            *_ladder(report),
+            *_label(report),
+            *_dimensions(report),
+            *_panel_markdown(report),
+            *_next_steps(report),
+            *_evidence(report),
+        ]
+    )
+
+
+def _header(report: Report) -> list[str]:
     result = report.result
     company = report.company
     facts = " · ".join(str(company[k]) for k in ("id", "sector", "country") if company.get(k))
+    title = _("Retail digitalization report: {company}").format(company=md(report.company_name))
+    coverage = _("{share} of the weight answered").format(share=pct(result.coverage))
+    name = _strong(md(report.company_name)) + (f" ({md(facts)})" if facts else "")
+    rubric = f"{md(report.title)} ({md(result.rubric_id)} {md(result.rubric_version)})"
     out = [
-        f"# Retail digitalization report: {md(report.company_name)}",
+        "# " + title,
         "",
         "| | |",
         "|---|---|",
-        f"| Company | **{md(report.company_name)}**" + (f" ({md(facts)})" if facts else "") + " |",
-        f"| Assessed | {md(company.get('assessed_on') or 'date not given')} |",
-        f"| Rubric | {md(report.title)} ({md(result.rubric_id)} {md(result.rubric_version)}) |",
-        f"| Coverage | {result.coverage:.0%} of the weight answered |",
-        f"| Profile | {md(result.source)} |",
+        _row(_("Company"), name),
+        _row(_("Assessed"), md(company.get("assessed_on") or _("date not given"))),
+        _row(_("Rubric"), rubric),
+        _row(_("Coverage"), coverage),
+        _row(_("Profile"), md(result.source)),
         "",
     ]
-    out += [f"> ⚠ {md(w)}" for w in result.warnings]
-    out += [
-        "## Verdict",
+    return out + [f"> ⚠ {md(w)}" for w in result.warnings]
+
+
+def _verdict(report: Report) -> list[str]:
+    result = report.result
+    label = md(_("{label}: ").format(label=result.label))
+    out = [
+        "## " + _("Verdict"),
         "",
-        f"**{md(report.stage_name)}** · **{LABEL_NAMES.get(result.label, result.label)}** · "
-        f"index {result.index:.2f} of {len(report.rubric.stages)}",
+        " · ".join(
+            [
+                _strong(md(report.stage_name)),
+                _strong(label_name(result.label)),
+                index_sentence(report),
+            ]
+        ),
         "",
-        f"- {md(first_sentence(report.stage_meaning))}",
-        f"- **{result.label}**: {md(first_sentence(report.label.meaning))}",
+        "- " + md(first_sentence(report.stage_meaning)),
+        "- " + _strong(label) + md(first_sentence(report.label.meaning)),
         "",
     ]
     if not report.certain:
-        n = report.unknown_count
-        out += [
-            f"> ⚠ **Not certain**: between {md(report.range_low)} and {md(report.range_high)}. "
-            f"{n} unknown answer{'s' * (n != 1)} could change the stage.",
-            "",
-        ]
+        out += ["> " + _strong(_("⚠ Not certain: ")) + md(uncertain_sentence(report)), ""]
     if not result.label_range.certain:
-        out += [
-            f"> ⚠ **Label not certain**: {result.label_range.low} with the unknown answers at "
-            f"their lowest, {result.label_range.high} at their highest.",
-            "",
-        ]
-    out += [
-        "## The stage ladder",
+        warning = _strong(_("⚠ Label not certain: "))
+        out += ["> " + warning + md(label_uncertain_sentence(report)), ""]
+    return out
+
+
+def _ladder(report: Report) -> list[str]:
+    out = [
+        "## " + _("The stage ladder"),
         "",
-        "| | Stage | Attainment (┃ threshold) | Now | Needs | Status |",
+        _row("", _("Stage"), _("Attainment (┃ threshold)"), _("Now"), _("Needs"), _("Status")),
         "|---|---|---|---:|---:|---|",
     ]
     for stage in report.ladder:
         here = "▶" if stage.current else ""
-        name = f"**{md(stage.name)}**" if stage.current else md(stage.name)
+        name = _strong(md(stage.name)) if stage.current else md(stage.name)
         if stage.attainment is None:
-            out.append(f"| {here} | {name} | starting point | | | |")
+            out.append(_row(here, name, _("starting point"), "", "", ""))
             continue
-        status = "✓ met" if stage.met else ("✗ gate fails" if stage.blocking_gates else "✗ not met")
-        out.append(
-            f"| {here} | {name} | {_bar(stage.attainment, stage.threshold)} | "
-            f"{_pct(stage.attainment)} | {_pct(stage.threshold)} | {status} |"
-        )
+        if stage.met:
+            status = _("✓ met")
+        else:
+            status = _("✗ gate fails") if stage.blocking_gates else _("✗ not met")
+        bar = _bar(stage.attainment, stage.threshold)
+        out.append(_row(here, name, bar, pct(stage.attainment), pct(stage.threshold), status))
     out.append("")
     for stage in report.ladder:
         for gate in stage.blocking_gates:
             e = gate.evidence
-            better = f", e.g. **{md(e.answer.better)}**" if e.answer.better else ""
-            out.append(
-                f"- ✗ **{md(stage.name)}** is blocked by a gate: "
-                f"*{md(first_sentence(e.indicator.question))}* "
-                f"Answer: **{md(e.answer.text)}**; it needs a score of {gate.needs:g}{better}."
-            )
+            needs = _("{stage} needs this question passed: ").format(stage=stage.name)
+            question = _strong(md(first_sentence(e.indicator.question)), "*")
+            line = "- ✗ " + _strong(md(needs)) + question
+            if report.show_ids:
+                line += f" `{e.indicator.id}`"
+            line += md(_(" Answer: ")) + _strong(md(e.answer.text))
+            if gate.at_least:
+                line += md(_("; needs at least: ")) + _strong(md(gate.at_least))
+            out.append(line + md(_(".")))
+    return out
+
+
+def _label(report: Report) -> list[str]:
     view = report.label
-    out += [
+    supply_note = _("2.0 at {threshold}").format(threshold=pct(view.threshold))
+    out = [
         "",
-        f"## 1.0 or 2.0: this is {LABEL_NAMES.get(view.label, view.label)}",
+        "## " + _("1.0 or 2.0: this is {label}").format(label=label_name(view.label)),
         "",
-        "| Focus | | Score | |",
+        _row(_("Focus"), "", _("Score"), ""),
         "|---|---|---:|---|",
-        f"| Traffic | {_bar(view.traffic)} | {_pct(view.traffic)} | |",
-        f"| Supply | {_bar(view.supply, view.threshold)} | {_pct(view.supply)} | "
-        f"2.0 at {_pct(view.threshold)} |",
+        _row(_("Traffic focus"), _bar(view.traffic), pct(view.traffic), ""),
+        _row(_("Supply focus"), _bar(view.supply, view.threshold), pct(view.supply), supply_note),
         "",
+        md(label_sentence(view)),
     ]
-    if view.blocked_by_stage is not None:
-        out.append(
-            f"The supply focus is enough for 2.0, but the rubric also needs "
-            f"{md(view.blocked_by_stage)} first."
-        )
-    elif view.gap <= 0:
-        out.append(
-            f"2.0 holds: the supply focus is {(view.supply - view.threshold) * 100:.0f} points "
-            f"above the {_pct(view.threshold)} threshold."
-        )
-    else:
+    if view.gap > 0 and view.blocked_by_stage is None:
         chosen = [m for m in view.movers if m.in_smallest_set]
-        out += [
-            f"To move to 2.0 the supply focus needs {view.gap * 100:.0f} more points. These "
-            f"{len(chosen)} supply answers gain the most; at their best answers they reach it:",
-            "",
-            *_movers(chosen),
-        ]
-    out += ["", "## Dimensions (all stages)", "", "| Dimension | | Score |", "|---|---|---:|"]
-    out += [f"| {md(d.name)} | {_bar(d.score)} | {_pct(d.score)} |" for d in report.dimensions]
+        out += ["", *_movers(chosen, report.show_ids)]
+    return out
+
+
+def _dimensions(report: Report) -> list[str]:
+    out = [
+        "",
+        "## " + _("Dimensions (all stages)"),
+        "",
+        _row(_("Dimension"), "", _("Score")),
+        "|---|---|---:|",
+    ]
+    out += [_row(md(d.name), _bar(d.score), pct(d.score)) for d in report.dimensions]
     out.append("")
-    if report.strongest is not None:
-        line = f"**Strongest**: {md(report.strongest.name)} ({_pct(report.strongest.score)})"
-        if report.weakest is not None:
-            line += f" · **Weakest**: {md(report.weakest.name)} ({_pct(report.weakest.score)})"
+    strongest, weakest = report.strongest, report.weakest
+    if strongest is not None:
+        line = _strong(_("Strongest: ")) + f"{md(strongest.name)} ({pct(strongest.score)})"
+        if weakest is not None:
+            line += " · " + _strong(_("Weakest: ")) + f"{md(weakest.name)} ({pct(weakest.score)})"
         out += [line, ""]
     if report.even_score is not None:
-        out += [f"Every dimension scores {_pct(report.even_score)}.", ""]
-    out += _panel_markdown(report)
-    out += ["## Next steps", ""]
-    target = report.next_stage
-    if target is None:
-        out += [f"{md(report.stage_name)} is the top of the ladder: there is no next stage.", ""]
-    else:
-        chosen = [m for m in report.steps if m.in_smallest_set]
-        rest = [m for m in report.steps if not m.in_smallest_set]
-        out += [
-            f"To reach **{md(target.name)}**: attainment {_pct(target.attainment)} of "
-            f"{_pct(target.threshold)} needed. Together these {len(chosen)} meet the stage, "
-            "each raised to its best answer:",
-            "",
-            *_movers(chosen),
-            "",
-        ]
-        if rest:
-            out += ["Then, by gain:", "", *_movers(rest, len(chosen) + 1), ""]
-        out += ["Gain: points of attainment if the answer reaches its best score.", ""]
-    out += ["## The evidence", ""]
+        out += [_("Every dimension scores {score}.").format(score=pct(report.even_score)), ""]
+    return out
+
+
+def _next_steps(report: Report) -> list[str]:
+    out = ["## " + _("Next steps"), ""]
+    if report.find_out:
+        intro = _(
+            "Unknown answers that could change the verdict, the one that could move it most first:"
+        )
+        out += ["### " + _("Find out first"), "", md(intro), ""]
+        for n, item in enumerate(report.find_out, 1):
+            ids = f" `{item.evidence.indicator.id}`" if report.show_ids else ""
+            question = _strong(md(item.evidence.indicator.question))
+            out.append(f"{n}. {question}{ids}: {md(find_out_sentence(item))}")
+        out.append("")
+    if report.quiet_unknowns:
+        out += [md(quiet_unknowns_sentence(report)), ""]
+    if report.next_stage is None:
+        return [*out, md(top_sentence(report)), ""]
+    chosen = [m for m in report.improve if m.in_smallest_set]
+    rest = [m for m in report.improve if not m.in_smallest_set]
+    out += ["### " + _("Improve"), "", md(next_steps_intro(report)), ""]
+    if chosen:
+        out += [*_movers(chosen, report.show_ids), ""]
+    if rest:
+        more = _movers(rest, report.show_ids, len(chosen) + 1)
+        out += [md(_("then, by gain:")), "", *more, ""]
+    return [*out, md(gain_footnote(report)), ""]
+
+
+def _evidence(report: Report) -> list[str]:
+    out = ["## " + _("The evidence"), ""]
     for stage_view, rows in report.evidence:
         out += [
-            f"### {md(stage_view.name)}",
+            "### " + md(stage_view.name),
             "",
-            "| Indicator | Answer | Score | Weight | Note | Source |",
+            _row(
+                _("Indicator"),
+                _("Answer"),
+                _("Score"),
+                _("Weight"),
+                _("Note"),
+                _("Source sentence"),
+            ),
             "|---|---|---:|---:|---|---|",
         ]
         for e in rows:
             ind = e.indicator
             score = e.scored
             if e.gate_holds is not None:
-                score += " (gate ✓)" if e.gate_holds else " (gate ✗)"
+                score += " (" + (_("gate ✓") if e.gate_holds else _("gate ✗")) + ")"
             source = f"“{md(' '.join(ind.source.split()))}”" if ind.source else ""
-            out.append(
-                f"| {md(ind.question)}<br>`{ind.id}` · {ind.focus} | {md(e.answer.text)} | "
-                f"{score} | {ind.weight:g} | {md(e.note)} | {source} |"
-            )
+            about = focus_name(ind.focus)
+            about = f"`{ind.id}` · {about}" if report.show_ids else about
+            question = f"{md(ind.question)}<br>{about}"
+            answer = md(e.answer.text)
+            out.append(_row(question, answer, score, f"{ind.weight:g}", md(e.note), source))
         out.append("")
-    return "\n".join(out)
+    return out
 
 
 def _panel_markdown(report: Report) -> list[str]:
     panel = report.panel
     if panel is None:
         return []
+    heading = _("Respondents: {n}, merged by {merge}").format(
+        n=len(panel.respondents), merge=merge_name(panel.merge)
+    )
     out = [
-        f"## Respondents: {len(panel.respondents)}, merged by {panel.merge}",
+        "## " + heading,
         "",
-        "| Respondent | On their own answers |",
+        _row(_("Respondent"), _("On their own answers")),
         "|---|---|",
-        *(f"| {md(name)} | {md(stage)} {label} |" for name, stage, label in panel.respondents),
+        *(_row(md(name), f"{md(stage)} {label}") for name, stage, label in panel.respondents),
         "",
     ]
     if not panel.disagreements:
-        return [*out, "They agree on every question they all answered.", ""]
-    out += ["## Where respondents disagree", ""]
+        return [*out, md(_("They agree on every question they all answered.")), ""]
+    out += ["## " + _("Where respondents disagree"), ""]
     for number, d in enumerate(panel.disagreements, start=1):
-        out.append(f"{number}. **{md(d.indicator.question)}** `{d.indicator.id}`: {d.spread}")
-        out += [f"   - {md(v.respondent)}: {md(v.answer)} ({_pct(v.score)})" for v in d.voices]
+        ids = f" `{d.indicator.id}`" if report.show_ids else ""
+        out.append(f"{number}. **{md(d.indicator.question)}**{ids}: {md(d.spread)}")
+        out += [f"   - {md(v.respondent)}: {md(v.answer)} ({pct(v.score)})" for v in d.voices]
     if panel.more:
-        out.append(f"\n... and {panel.more} more (all in the JSON result)")
+        out.append("\n" + md(more_disagreements_sentence(panel.more)))
     return [*out, ""]

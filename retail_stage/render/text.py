@@ -20,5 +20,9 @@ def neutral(value: str) -> str:
 
 
 def literal(value: str, style: str = "") -> Text:
-    """A `Text` showing `value` exactly as the user wrote it."""
-    return Text(neutral(value), style=style)
+    """A `Text` showing `value` exactly as the user wrote it.
+
+    A line too long for its cell is folded onto the next, never cut short with an ellipsis:
+    rich breaks lines at spaces, and Chinese text has none, so cutting would drop words.
+    """
+    return Text(neutral(value), style=style, overflow="fold")
