@@ -83,11 +83,11 @@ def test_source_error_is_exported() -> None:
     assert "SourceError" in retail_stage.__all__
 
 
-def test_the_readme_pool_example_runs_under_spawn(tmp_path: Path) -> None:
+def test_the_documented_pool_example_runs_under_spawn(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    readme = (EXAMPLES.parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (EXAMPLES.parents[1] / "docs" / "python.md").read_text(encoding="utf-8")
     block = readme.split("<!-- api-pool-example -->\n```python\n", 1)[1].split("```", 1)[0]
     script = tmp_path / "pool_example.py"
     script.write_text(block + "    import json\n    print(json.dumps(rows))\n", encoding="utf-8")
