@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from retail_stage.messages import _
+
 if TYPE_CHECKING:
     from retail_stage.engine import Result
     from retail_stage.rubric import Rubric
@@ -93,14 +95,19 @@ def _level(score: float | None) -> float:
 
 def _company_warnings(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     warnings = []
-    for key, what in (("id", "company ids"), ("name", "company names")):
+    for key, message in (
+        ("id", _("company ids differ ({old} and {new}): are these one company?")),
+        ("name", _("company names differ ({old} and {new}): are these one company?")),
+    ):
         if old.get(key) and new.get(key) and old[key] != new[key]:
-            warnings.append(
-                f"{what} differ ({old[key]!r} and {new[key]!r}): are these one company?"
-            )
+            warnings.append(message.format(old=repr(old[key]), new=repr(new[key])))
     dated_old, dated_new = old.get("assessed_on"), new.get("assessed_on")
     if dated_old and dated_new and str(dated_new) < str(dated_old):
-        warnings.append(f"NEW is dated {dated_new}, before OLD ({dated_old}): swapped?")
+        warnings.append(
+            _("NEW is dated {new}, before OLD ({old}): swapped?").format(
+                new=dated_new, old=dated_old
+            )
+        )
     return warnings
 
 
@@ -110,8 +117,10 @@ def compare(old: Result, new: Result, rubric: Rubric) -> Comparison:
     warnings = _company_warnings(old.company, new.company)
     if (old.rubric_id, old.rubric_version) != (new.rubric_id, new.rubric_version):
         warnings.append(
-            f"scored with different rubrics ({old.rubric_id} {old.rubric_version} and "
-            f"{new.rubric_id} {new.rubric_version})"
+            _("scored with different rubrics ({old} and {new})").format(
+                old=f"{old.rubric_id} {old.rubric_version}",
+                new=f"{new.rubric_id} {new.rubric_version}",
+            )
         )
     changes = []
     for n, ind in enumerate(rubric.indicators):

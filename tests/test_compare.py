@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from retail_stage import load_rubric, score
+from retail_stage import load_profiles, load_rubric, messages, score
 from retail_stage.cli import app
 from retail_stage.compare import CHANGED, IMPROVED, REGRESSED, Change, compare
 from retail_stage.render.report_compare import (
@@ -20,6 +22,7 @@ from retail_stage.render.report_compare import (
 )
 
 from .conftest import DATA, EXAMPLES
+from .test_messages import ALLOWED, ENGLISH_WORD
 from .test_report import check_golden, example
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -168,3 +171,93 @@ def test_swapped_assessments_read_as_a_step_down() -> None:
     text = comparison_markdown(swapped, load_rubric())
     assert "| Label | 2.0 · supply & production | **1.0 · traffic** | ▼ down |" in text
     assert swapped.warnings == ("NEW is dated 2026-10-14, before OLD (2027-04-20): swapped?",)
+
+
+# --- compare in Chinese ----------------------------------------------------------------------
+
+RUBRIC_ZH = load_rubric(None, "zh")
+ZH_PAIRS = [(OLD, NEW), (NEW, OLD)] + [(OLD, p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+HUMAN_JSON_KEYS = {"warnings", "answer_text", "question", "better", "best"}
+
+
+def _zh_result(path: Path):  # type: ignore[no-untyped-def]
+    document = next(iter(load_profiles(path)))
+    return score(RUBRIC_ZH, document)
+
+
+def _human_json_texts(data: object, human: bool = False) -> list[str]:
+    """The strings of the JSON a person reads (warnings, answers in words, questions), not
+    its ids and option ids."""
+    if isinstance(data, dict):
+        return [
+            text
+            for key, value in data.items()
+            for text in _human_json_texts(value, human or key in HUMAN_JSON_KEYS)
+        ]
+    if isinstance(data, list):
+        return [text for value in data for text in _human_json_texts(value, human)]
+    return [data] if human and isinstance(data, str) else []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), ZH_PAIRS, ids=[f"{a.stem}-to-{b.stem}" for a, b in ZH_PAIRS]
+)
+def test_every_chinese_comparison_has_no_english_words(old: Path, new: Path) -> None:
+    """Mirrors tests/test_messages.py: in Chinese, the only Latin words are the rubric's own
+    (SKU, App, ...), the companies' names and texts, file names and indicator ids."""
+    messages.use("zh")
+    before, after = _zh_result(old), _zh_result(new)
+    comparison = compare(before, after, RUBRIC_ZH)
+    stream = io.StringIO()
+    print_comparison(comparison, RUBRIC_ZH, Console(file=stream, width=100, _environ={}))
+    data = json.loads(comparison_json(comparison, RUBRIC_ZH))
+    documents = {
+        "terminal": stream.getvalue(),
+        "md": html.unescape(comparison_markdown(comparison, RUBRIC_ZH).replace("<br>", " ")),
+        "json": "\n".join(_human_json_texts(data)),
+    }
+    assert "\n".join(data["warnings"]) == "\n".join(comparison.warnings)
+    own = " ".join(
+        [str(v) for r in (before, after) for v in r.company.values()]
+        + [note for r in (before, after) for note in r.notes.values()]
+        + [before.source, after.source]
+    )
+    ids = re.compile(
+        "|".join(sorted((re.escape(i.id) for i in RUBRIC_ZH.indicators), key=len)[::-1])
+    )
+    # A quoted name ('lotus-lane') is the name: the quotes around it are not part of the word.
+    words = {
+        name: {w.strip("'’") for w in ENGLISH_WORD.findall(ids.sub(" ", text))}
+        for name, text in documents.items()
+    }
+    english = {
+        name: sorted(w for w in found if w not in ALLOWED and w not in own)
+        for name, found in words.items()
+    }
+    assert english == {name: [] for name in documents}
+
+
+def test_chinese_comparison_in_words(lotus) -> None:  # type: ignore[no-untyped-def]
+    messages.use("zh")
+    text = comparison_markdown(lotus, RUBRIC_ZH)
+    assert text.startswith("# 进展：Lotus Lane Grocers\n\n| | 之前 | 之后 | |\n")
+    assert "| 阶段 | 全渠道零售 | **全渠道零售** | 阶段不变 |" in text
+    assert "| 标签 | 1.0 · 流量 | **2.0 · 供应与生产** | ▲ 上升 |" in text
+    assert "## 有退步（1 项）" in text
+    swapped = compare(_zh_result(NEW), _zh_result(OLD), RUBRIC_ZH)
+    assert swapped.warnings == (
+        "后一份评估的日期（2026-10-14）早于前一份（2027-04-20）：两份是否放反了？",
+    )
+    assert "| 阶段 | 全渠道零售 | **全渠道零售** | 阶段不变 |" in comparison_markdown(
+        swapped, RUBRIC_ZH
+    )
+
+
+def test_compare_command_speaks_chinese_with_lang_zh() -> None:
+    other = EXAMPLES / "01-mama-wanjiru-duka.yaml"
+    result = runner.invoke(app, ["compare", str(OLD), str(other), "--lang", "zh", "-f", "md"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "warning: 两份评估的企业编号不一致（'lotus-lane' 与 'mama-wanjiru-duka'）：确定是同一家企业吗？"
+    )
+    assert "| 阶段 | 全渠道零售 | **单渠道零售** | ▼ 下降 2 级 |" in result.stdout

@@ -20,6 +20,7 @@ from retail_stage.compare import (
     IndicatorChange,
     StageChange,
 )
+from retail_stage.messages import _, n_
 from retail_stage.render.report import (
     heading,
     plain_console,
@@ -30,6 +31,7 @@ from retail_stage.render.report_data import (
     build_report,
     describe_answer,
     label_name,
+    top_sentence,
 )
 from retail_stage.render.report_json import report_dict, safe_json
 from retail_stage.render.report_markdown import md, points
@@ -40,33 +42,35 @@ if TYPE_CHECKING:
 
 
 def _sections(comparison: Comparison) -> Iterator[tuple[str, tuple[IndicatorChange, ...]]]:
-    """(title, changes) of the indicator sections every format shows, in order; the section of
-    answers that changed without a score change only when there are some."""
+    """(title with its count, changes) of the indicator sections every format shows, in order;
+    the section of answers that changed without a score change only when there are some."""
     for direction, title in (
-        (IMPROVED, "Improved"),
-        (REGRESSED, "Regressed"),
-        (CHANGED, "Changed without a score change"),
+        (IMPROVED, _("Improved ({n})")),
+        (REGRESSED, _("Regressed ({n})")),
+        (CHANGED, _("Changed without a score change ({n})")),
     ):
         rows = comparison.by_direction(direction)
         if direction != CHANGED or rows:
-            yield title, rows
+            yield title.format(n=len(rows)), rows
 
 
 def _pts(change: Change) -> str:
     delta = change.delta
     if delta is None:
         return "—"
-    return "±0" if abs(delta) < 5e-5 else f"{delta * 100:+.1f} pts"
+    if abs(delta) < 5e-5:
+        return "±0"
+    return _("{points} pts").format(points=f"{delta * 100:+.1f}")
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+    return _("n/a") if value is None else f"{value:.0%}"
 
 
 def _score(score: float | None) -> str:
     if score is None:
-        return "unknown"
-    return "n/a" if score == NOT_APPLICABLE else f"{score:.2f}"
+        return _("unknown")
+    return _("n/a") if score == NOT_APPLICABLE else f"{score:.2f}"
 
 
 def _answer(ind: Indicator, value: Any, score: float | None) -> str:
@@ -78,22 +82,30 @@ def _names(rubric: Rubric) -> dict[str, str]:
 
 
 def _met(stage: StageChange) -> str:
-    return {(False, True): "newly met", (True, False): "no longer met"}.get(
-        (stage.met_before, stage.met_after), "met" if stage.met_after else "not met"
-    )
+    if stage.met_before != stage.met_after:
+        return _("newly met") if stage.met_after else _("no longer met")
+    return _("met") if stage.met_after else _("not met")
 
 
 def _label_move(before: str, after: str) -> str:
     if before == after:
-        return "same label"
-    return "▲ up" if after > before else "▼ down"
+        return _("same label")
+    return _("▲ up") if after > before else _("▼ down")
 
 
 def _move_words(move: int) -> str:
     if move == 0:
-        return "same stage"
-    rungs = f"{abs(move)} rung{'s' * (abs(move) != 1)}"
-    return f"▲ {rungs} up" if move > 0 else f"▼ {rungs} down"
+        return _("same stage")
+    rungs = abs(move)
+    if move > 0:
+        return n_("▲ {n} rung up", "▲ {n} rungs up", rungs).format(n=rungs)
+    return n_("▼ {n} rung down", "▼ {n} rungs down", rungs).format(n=rungs)
+
+
+def _progress_title() -> tuple[str, str]:
+    """The words before and after the company's name in the title "Progress: NAME"."""
+    before, _field, after = _("Progress: {company}").partition("{company}")
+    return before, after
 
 
 def _indicators(comparison: Comparison, rubric: Rubric) -> dict[str, Indicator]:
@@ -113,7 +125,7 @@ def _summary(comparison: Comparison, rubric: Rubric) -> Panel:
     grid.add_column()
     arrow = Text("→", style="bright_black")
     grid.add_row(
-        Text("Assessed"),
+        Text(_("Assessed")),
         literal(str(old.company.get("assessed_on") or "—")),
         arrow,
         literal(str(new.company.get("assessed_on") or "—")),
@@ -123,36 +135,38 @@ def _summary(comparison: Comparison, rubric: Rubric) -> Panel:
     stage_after.append(
         f"  {_move_words(move)}", style="green" if move > 0 else ("red" if move < 0 else "")
     )
-    grid.add_row(Text("Stage"), literal(names[old.stage]), arrow, stage_after)
+    grid.add_row(Text(_("Stage")), literal(names[old.stage]), arrow, stage_after)
     label_after = Text(label_name(new.label), style="bold")
     if new.label != old.label:
         up = new.label > old.label
-        label_after.append("  ▲ up" if up else "  ▼ down", style="green" if up else "red")
-    grid.add_row(Text("Label"), Text(label_name(old.label)), arrow, label_after)
+        label_after.append(f"  {_label_move(old.label, new.label)}", style="green" if up else "red")
+    grid.add_row(Text(_("Label")), Text(label_name(old.label)), arrow, label_after)
     delta = comparison.index.delta or 0.0
     index_after = Text(f"{new.index:.2f}", style="bold")
     index_after.append(f"  ({delta:+.2f})", style="green" if delta > 0 else "red" if delta else "")
-    grid.add_row(Text("Index"), Text(f"{old.index:.2f}"), arrow, index_after)
+    grid.add_row(Text(_("Index")), Text(f"{old.index:.2f}"), arrow, index_after)
     grid.add_row(
-        Text("Coverage"),
+        Text(_("Coverage")),
         Text(_pct(old.coverage)),
         arrow,
         Text(f"{_pct(new.coverage)}  ({_pts(comparison.coverage)})"),
     )
     body: list[RenderableType] = [grid]
     for warning in comparison.warnings:
-        body.append(literal(f"⚠ {warning}", "yellow"))
-    title = Text("Progress: ", style="bold")
+        body.append(literal(_("⚠ {warning}").format(warning=warning), "yellow"))
+    before, after = _progress_title()
+    title = Text(before, style="bold")
     title.append_text(literal(str(new.company.get("name") or ""), "bold"))
+    title.append(after, style="bold")
     return Panel(Group(*body), title=title, title_align="left")
 
 
 def _changes_table(rows: list[tuple[str, Change, str]], extra: str = "") -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(Text(""))
-    table.add_column(Text("Before"), justify="right", no_wrap=True)
-    table.add_column(Text("After"), justify="right", no_wrap=True)
-    table.add_column(Text("Change"), justify="right", no_wrap=True)
+    table.add_column(Text(_("Before")), justify="right", no_wrap=True)
+    table.add_column(Text(_("After")), justify="right", no_wrap=True)
+    table.add_column(Text(_("Change")), justify="right", no_wrap=True)
     table.add_column(Text(extra), no_wrap=True)
     for name, change, note in rows:
         delta = change.delta or 0.0
@@ -179,14 +193,14 @@ def _indicator_rows(
         body.add_column(no_wrap=True, style="bright_black")
         body.add_column(ratio=1)
         body.add_row(
-            Text("before"),
+            Text(_("before")),
             literal(
                 f"{_answer(ind, change.answer_before, change.score_before)} "
                 f"({_score(change.score_before)})"
             ),
         )
         body.add_row(
-            Text("after"),
+            Text(_("after")),
             literal(
                 f"{_answer(ind, change.answer_after, change.score_after)} "
                 f"({_score(change.score_after)})",
@@ -203,6 +217,14 @@ def _indicator_rows(
     return table
 
 
+def _focus_rows(comparison: Comparison, rubric: Rubric) -> list[tuple[str, Change, str]]:
+    threshold = _("2.0 at {threshold}").format(threshold=_pct(rubric.label.threshold))
+    return [
+        (_("Traffic focus"), comparison.focus_traffic, ""),
+        (_("Supply focus"), comparison.focus_supply, threshold),
+    ]
+
+
 def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableType]:
     """The comparison's sections in order, as rich renderables."""
     yield _summary(comparison, rubric)
@@ -210,32 +232,26 @@ def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableTy
     stage_rows = []
     for stage in comparison.stages:
         stage_rows.append((names[stage.id], stage.attainment, _met(stage)))
-    yield Group(heading("Stages (attainment)"), _changes_table(stage_rows, "Now"), Text(""))
-    focus = [
-        ("Traffic focus", comparison.focus_traffic, ""),
-        ("Supply focus", comparison.focus_supply, f"2.0 at {_pct(rubric.label.threshold)}"),
-    ]
-    yield Group(heading("1.0 or 2.0 (focus)"), _changes_table(focus), Text(""))
+    yield Group(heading(_("Stages (attainment)")), _changes_table(stage_rows, _("Now")), Text(""))
+    yield Group(heading(_("1.0 or 2.0 (focus)")), _changes_table(_focus_rows(comparison, rubric)))
+    yield Text("")
     dim_names = {d.id: d.name for d in rubric.dimensions}
     dims = [(dim_names[c.id], c, "") for c in comparison.dimensions]
-    yield Group(heading("Dimensions"), _changes_table(dims), Text(""))
+    yield Group(heading(_("Dimensions")), _changes_table(dims), Text(""))
     indicators = _indicators(comparison, rubric)
     for title, rows in _sections(comparison):
         body: RenderableType = (
-            _indicator_rows(rows, indicators) if rows else Text("none", style="bright_black")
+            _indicator_rows(rows, indicators) if rows else Text(_("none"), style="bright_black")
         )
-        yield Group(heading(f"{title} ({len(rows)})"), body, Text(""))
+        yield Group(heading(title), body, Text(""))
     report = build_report(comparison.new, rubric)
     if report.next_stage is None:
-        yield Group(
-            heading("Next steps now"),
-            literal(f"{report.stage_name} is the top of the ladder: there is no next stage."),
-        )
+        yield Group(heading(_("Next steps now")), literal(top_sentence(report)))
     else:
         improve = report.improve
         chosen = sum(1 for m in improve if m.in_smallest_set)
         yield Group(
-            heading(f"Next steps now: to reach {report.next_stage.name}"),
+            heading(_("Next steps now: to reach {stage}").format(stage=report.next_stage.name)),
             steps_table(improve, numbered=True, rest_from=chosen),
         )
 
@@ -327,83 +343,109 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
     """The comparison as Markdown for wikis and pull requests."""
     old, new = comparison.old, comparison.new
     names = _names(rubric)
+    before, after, change = _("Before"), _("After"), _("Change")
     out = [
-        f"# Progress: {md(new.company.get('name') or '')}",
+        "# " + _("Progress: {company}").format(company=md(new.company.get("name") or "")),
         "",
-        "| | Before | After | |",
+        _row("", before, after, ""),
         "|---|---|---|---|",
-        f"| Assessed | {md(old.company.get('assessed_on') or '—')} | "
-        f"{md(new.company.get('assessed_on') or '—')} | |",
-        f"| Stage | {md(names[old.stage])} | **{md(names[new.stage])}** | "
-        f"{_move_words(comparison.stage_move)} |",
-        f"| Label | {label_name(old.label)} | "
-        f"**{label_name(new.label)}** | {_label_move(old.label, new.label)} |",
-        f"| Index | {old.index:.2f} | **{new.index:.2f}** | {(comparison.index.delta or 0):+.2f} |",
-        f"| Coverage | {_pct(old.coverage)} | {_pct(new.coverage)} | {_pts(comparison.coverage)} |",
+        _row(
+            _("Assessed"),
+            md(old.company.get("assessed_on") or "—"),
+            md(new.company.get("assessed_on") or "—"),
+            "",
+        ),
+        _row(
+            _("Stage"),
+            md(names[old.stage]),
+            f"**{md(names[new.stage])}**",
+            _move_words(comparison.stage_move),
+        ),
+        _row(
+            _("Label"),
+            label_name(old.label),
+            f"**{label_name(new.label)}**",
+            _label_move(old.label, new.label),
+        ),
+        _row(
+            _("Index"),
+            f"{old.index:.2f}",
+            f"**{new.index:.2f}**",
+            f"{(comparison.index.delta or 0):+.2f}",
+        ),
+        _row(_("Coverage"), _pct(old.coverage), _pct(new.coverage), _pts(comparison.coverage)),
         "",
     ]
-    out += [f"> ⚠ {md(w)}" for w in comparison.warnings]
+    out += ["> " + _("⚠ {warning}").format(warning=md(w)) for w in comparison.warnings]
     if comparison.warnings:
         out.append("")
 
     def changes(title: str, rows: list[tuple[str, Change, str]], extra: str = "") -> None:
-        wide = bool(extra) or any(note for _, _, note in rows)
-        head, rule = "| | Before | After | Change |", "|---|---:|---:|---:|"
+        wide = bool(extra) or any(note for _name, _c, note in rows)
+        head, rule = _row("", before, after, change), "|---|---:|---:|---:|"
         out.extend(
-            [f"## {title}", "", head + (f" {extra} |" if wide else ""), rule + "---|" * wide]
+            ["## " + title, "", head + (f" {extra} |" if wide else ""), rule + "---|" * wide]
         )
         for name, c, note in rows:
-            row = f"| {md(name)} | {_pct(c.before)} | {_pct(c.after)} | {_pts(c)} |"
+            row = _row(md(name), _pct(c.before), _pct(c.after), _pts(c))
             out.append(row + (f" {note} |" if wide else ""))
         out.append("")
 
     changes(
-        "Stages (attainment)",
+        _("Stages (attainment)"),
         [(names[s.id], s.attainment, _met(s)) for s in comparison.stages],
-        "Now",
+        _("Now"),
     )
-    changes(
-        "1.0 or 2.0 (focus)",
-        [
-            ("Traffic focus", comparison.focus_traffic, ""),
-            ("Supply focus", comparison.focus_supply, f"2.0 at {_pct(rubric.label.threshold)}"),
-        ],
-    )
+    changes(_("1.0 or 2.0 (focus)"), _focus_rows(comparison, rubric))
     dim_names = {d.id: d.name for d in rubric.dimensions}
-    changes("Dimensions", [(dim_names[c.id], c, "") for c in comparison.dimensions])
+    changes(_("Dimensions"), [(dim_names[c.id], c, "") for c in comparison.dimensions])
     indicators = _indicators(comparison, rubric)
     for title, rows in _sections(comparison):
-        out += [f"## {title} ({len(rows)})", ""]
+        out += ["## " + title, ""]
         if not rows:
-            out += ["None.", ""]
+            out += [_("None."), ""]
             continue
-        out += ["| Indicator | Before | After |", "|---|---|---|"]
+        out += [_row(_("Indicator"), before, after), "|---|---|---|"]
         for c in rows:
             ind = indicators[c.id]
             out.append(
-                f"| {md(ind.question)}<br>`{ind.id}` | "
-                f"{md(_answer(ind, c.answer_before, c.score_before))} ({_score(c.score_before)}) | "
-                f"{md(_answer(ind, c.answer_after, c.score_after))} ({_score(c.score_after)}) |"
+                _row(
+                    f"{md(ind.question)}<br>`{ind.id}`",
+                    f"{md(_answer(ind, c.answer_before, c.score_before))} "
+                    f"({_score(c.score_before)})",
+                    f"{md(_answer(ind, c.answer_after, c.score_after))} ({_score(c.score_after)})",
+                )
             )
         out.append("")
     report = build_report(new, rubric)
-    out += ["## Next steps now", ""]
+    out += ["## " + _("Next steps now"), ""]
     if report.next_stage is None:
-        out.append(f"{md(report.stage_name)} is the top of the ladder: there is no next stage.")
+        out.append(md(top_sentence(report)))
     else:
         out += [
-            f"To reach **{md(report.next_stage.name)}** (first the smallest set that meets it, "
-            "then by gain):",
+            _("To reach **{stage}** (first the smallest set that meets it, then by gain):").format(
+                stage=md(report.next_stage.name)
+            ),
             "",
-            "| # | Question | Now | Next up | Gain |",
+            _row("#", _("Question"), _("Now"), _("Next up"), _("Gain")),
             "|---:|---|---|---|---:|",
         ]
         for n, m in enumerate(report.steps, 1):
             e = m.evidence
             star = " ★" if m.in_smallest_set else ""
             out.append(
-                f"| {n}{star} | {md(e.indicator.question)}<br>`{e.indicator.id}` | "
-                f"{md(e.answer.text)} | {md(e.answer.better or '—')} | {points(m.gain)} |"
+                _row(
+                    f"{n}{star}",
+                    f"{md(e.indicator.question)}<br>`{e.indicator.id}`",
+                    md(e.answer.text),
+                    md(e.answer.better or "—"),
+                    points(m.gain),
+                )
             )
-        out += ["", "★ together these meet the stage."]
+        out += ["", _("★ together these meet the stage.")]
     return "\n".join(out) + "\n"
+
+
+def _row(*cells: str) -> str:
+    """One table row; cells are Markdown already (an empty one is `| |`)."""
+    return "|" + "".join(f" {cell} |" if cell else " |" for cell in cells)
