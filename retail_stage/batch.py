@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
-from retail_stage.render.summary import Tally
+from retail_stage.messages import _, n_
+from retail_stage.render.summary import Tally, unanswered
 from retail_stage.sources import (
     DEFAULT_MAX_BYTES,
+    KEY,
     Problem,
     SourceError,
     decode,
     load_json,
+    not_a_profile,
     read_limited,
     regular_size,
 )
@@ -54,6 +57,16 @@ class Input(NamedTuple):
 
     path: str
     kind: str | None
+    found: bool = False
+    """Found by walking a folder or matching a pattern, not named: a file there that is
+    plainly not a profile (a rubric, a JSON Schema, results) is skipped with a note."""
+
+
+class Skipped(NamedTuple):
+    """A file found among profiles that is not one, and the note that says so."""
+
+    source: str
+    note: str
 
 
 def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[Input | Failure]:
@@ -76,7 +89,7 @@ def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[
                 if Path(match).is_dir():
                     yield from _folder_inputs(Path(match), match, skip)
                 elif not _is(match, skip):
-                    yield Input(match, _named_kind(match))
+                    yield Input(match, _named_kind(match), found=True)
         else:
             yield _failure(argument, "no such file or folder")
 
@@ -96,7 +109,7 @@ def _folder_inputs(folder: Path, shown: str, skip: Path | None = None) -> Iterat
     for path, kind in _walk(str(folder)):
         found = True
         if not _is(path, skip):
-            yield Input(path, kind)
+            yield Input(path, kind, found=True)
     if not found:
         yield _failure(shown, "folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)")
 
@@ -185,11 +198,42 @@ def score_input(compiled: CompiledRubric, item: Input) -> Iterator[Result | Fail
         return
     try:
         text, kind = read_input(item)
-        documents = documents_from_text(text, shown, kind)
-        for document in documents:
-            yield _score(compiled, document)
     except SourceError as exc:
         yield Failure(shown, exc.problems)
+        return
+    for record in _profiles(compiled, text, shown, kind, item.found):
+        if not isinstance(record, Skipped):  # the library has no one to tell: left out
+            yield record
+
+
+def _profiles(
+    compiled: CompiledRubric,
+    text: str,
+    shown: str,
+    kind: str,
+    found: bool,
+    merge: str | None = None,
+) -> Iterator[Result | Failure | Skipped]:
+    """The records of the profiles of a text; a text that is plainly not profiles (see
+    `sources.not_a_profile`) is Skipped when a folder or a pattern found it, a Failure when
+    it was named."""
+    try:
+        for number, document in enumerate(documents_from_text(text, shown, kind)):
+            if number == 0 and isinstance(document, Document):
+                why = not_a_profile(document.data)
+                if why is not None:
+                    yield _not_profile(document.path, why, found)
+                    return
+            yield _score(compiled, document, merge)
+    except SourceError as exc:
+        yield Failure(shown, exc.problems)
+
+
+def _not_profile(path: str, why: str, found: bool) -> Skipped | Failure:
+    if found:
+        note = Problem(path, _("not read as a profile: {why}").format(why=why), severity="note")
+        return Skipped(path, str(note))
+    return _failure(path, _("not a profile: {why}").format(why=why))
 
 
 def _score(
@@ -198,9 +242,25 @@ def _score(
     if isinstance(document, Failure):
         return document
     try:
-        return score_document(compiled, document, merge)
+        result = score_document(compiled, document, merge)
     except SourceError as exc:
         return Failure(document.source, exc.problems)
+    if unanswered(result):
+        return result.replace(warnings=(*result.warnings, _no_answers(document)))
+    return result
+
+
+def _no_answers(document: Document) -> str:
+    """The warning of a profile with no answer at all: an untouched template, most often."""
+    message = _(
+        "no answers: every question is unanswered (a template not filled in?); scored as it "
+        "stands, at coverage 0%"
+    )
+    if not document.text:  # a survey's row: no text to point into
+        return str(Problem(document.source, message, severity="warning"))
+    has_key = isinstance(document.data, dict) and "answers" in document.data
+    where = ("answers", KEY) if has_key else ()  # the key: its value may start lines below
+    return str(document.problem(where, message, severity="warning"))
 
 
 def _survey_records(
@@ -281,6 +341,8 @@ class Outcome(NamedTuple):
     """(company block, rendered report) when the job writes a folder of reports."""
     partial: bool = False
     """The failure is a survey row's unreadable answers (the row itself is scored)."""
+    skipped: bool = False
+    """A file found among profiles that is not one: its note is the one warning."""
 
 
 class _Chunk(NamedTuple):
@@ -364,11 +426,17 @@ class Scorer:
 
         self.job = job
         self.compiled = compile_rubric(load_rubric(job.rubric_path, job.lang))
+        # Warnings and notes speak the rubric's language, in a worker as in the parent.
+        from retail_stage import messages
+
+        messages.use(self.compiled.rubric.lang)
         # This formatter only renders, in whichever process scores; the parent writes.
         self.formatter = job.output_format.formatter(io.StringIO(), self.compiled.rubric)
 
-    def outcome(self, record: Result | Failure, size: int = 0) -> Outcome:
+    def outcome(self, record: Result | Failure | Skipped, size: int = 0) -> Outcome:
         """Render one record and note what the summary needs."""
+        if isinstance(record, Skipped):
+            return Outcome("", None, (record.note,), None, size, skipped=True)
         text = self.formatter.render(record) if self.job.render else ""
         if isinstance(record, Failure):
             lines = "\n".join(record.lines())
@@ -376,7 +444,7 @@ class Scorer:
         # Dimension scores serve the portfolio summary only, which is all a job that does not
         # render writes.
         dimensions = () if self.job.render else tuple(v for _, v in record.dimensions)
-        tally = Tally(record.stage, record.label, record.index, dimensions)
+        tally = Tally(record.stage, record.label, record.index, dimensions, unanswered(record))
         report = None
         if self.job.report_format is not None:
             from retail_stage.render.report import render_report
@@ -391,13 +459,13 @@ class Scorer:
         records, size = self.records(unit)
         return _sized([self.outcome(record) for record in records], size)
 
-    def records(self, unit: _Unit) -> tuple[list[Result | Failure], int]:
+    def records(self, unit: _Unit) -> tuple[list[Result | Failure | Skipped], int]:
         """The scored profiles and failures of one unit of work, in order, and the input
         bytes it finishes (0 when it could not be read)."""
         records, size = self.stream(unit)
         return list(records), size
 
-    def stream(self, unit: _Unit) -> tuple[Iterator[Result | Failure], int]:
+    def stream(self, unit: _Unit) -> tuple[Iterator[Result | Failure | Skipped], int]:
         """`records`, the profiles scored one by one as they are taken."""
         compiled = self.compiled
         if isinstance(unit, Failure):
@@ -405,6 +473,7 @@ class Scorer:
         if isinstance(unit, _Chunk):
             documents = chunk_documents(unit, self.job.max_bytes)
             return (_score(compiled, document) for document in documents), unit.size
+        found = False
         if isinstance(unit, _Text):
             text, kind, shown = unit.text, unit.kind, unit.path
             if kind in SURVEY_KINDS.values():
@@ -413,21 +482,13 @@ class Scorer:
             size = os.path.getsize(unit.path) if os.path.isfile(unit.path) else 0
             return self._survey(unit), size
         else:
-            shown = unit.path
+            shown, found = unit.path, unit.found
             try:
                 text, kind = read_input(unit, self.job.max_bytes)
             except SourceError as exc:
                 return iter([Failure(shown, exc.problems)]), 0
-        return self._documents(text, shown, kind), len(text)
-
-    def _documents(self, text: str, shown: str, kind: str) -> Iterator[Result | Failure]:
-        compiled = self.compiled
         merge = self.job.merge if self.job.merge_given else None
-        try:
-            for document in documents_from_text(text, shown, kind):
-                yield _score(compiled, document, merge)
-        except SourceError as exc:
-            yield Failure(shown, exc.problems)
+        return _profiles(self.compiled, text, shown, kind, found, merge), len(text)
 
     def _survey(self, unit: Input, data: bytes | None = None) -> Iterator[Result | Failure]:
         job = self.job
@@ -457,11 +518,11 @@ class Scorer:
         """The Blocks of a task: `run_block`'s one, or, when its files hold more than
         BLOCK_PROFILES profiles (a multi-document YAML file can hold thousands), one every
         BLOCK_PROFILES profiles, each but the last marked `more`, so that memory stays flat."""
-        done: list[tuple[list[Result | Failure], int]] = []
+        done: list[tuple[list[Result | Failure | Skipped], int]] = []
         count = 0
         for unit in task:
             stream, size = self.stream(unit)
-            records: list[Result | Failure] = []
+            records: list[Result | Failure | Skipped] = []
             for record in stream:
                 if count == BLOCK_PROFILES:  # only once another profile comes: the last
                     done.append((records, 0))  # Block then always holds the unit's size
@@ -472,7 +533,7 @@ class Scorer:
             done.append((records, size))
         yield self._block(done)
 
-    def _outcomes(self, done: list[tuple[list[Result | Failure], int]]) -> list[Outcome]:
+    def _outcomes(self, done: list[tuple[list[Result | Failure | Skipped], int]]) -> list[Outcome]:
         """The outcomes of units' records, each unit's last carrying its size."""
         return [
             outcome
@@ -481,21 +542,23 @@ class Scorer:
         ]
 
     def _block(
-        self, done: list[tuple[list[Result | Failure], int]], *, more: bool = False
+        self, done: list[tuple[list[Result | Failure | Skipped], int]], *, more: bool = False
     ) -> Block:
         """The Block of units' records and sizes (see `run_block`)."""
         job = self.job
         if not job.render or job.report_format is not None:
             return pack(self._outcomes(done), summary=not job.render)._replace(more=more)
         stages: dict[tuple[str, str], int] = {}
-        for records, _ in done:
+        results: list[Result] = []
+        for records, _size in done:
             for record in records:
-                if isinstance(record, Failure) or record.warnings:
+                if isinstance(record, (Failure, Skipped)) or record.warnings:
                     return pack(self._outcomes(done))._replace(more=more)
                 key = (record.stage, record.label)
                 stages[key] = stages.get(key, 0) + 1
+                results.append(record)
         render = self.formatter.render
-        texts = [render(record) for records, _ in done for record in records]
+        texts = [render(record) for record in results]
         # A unit without a profile (blank lines only) finishes no bytes, as in `pack`.
         size = sum(unit_size for unit_records, unit_size in done if unit_records)
         return Block("".join(texts), [len(text) for text in texts], size, stages, None, more)
@@ -519,7 +582,7 @@ class Block(NamedTuple):
     """Profiles per (stage, label) when `details` is None; empty otherwise."""
     details: list[tuple[Any, ...]] | None
     """Each outcome's fields after its text (failure, warnings, tally, size, report,
-    partial)."""
+    partial, skipped)."""
     more: bool = False
     """More Blocks of the same task follow (a file of many profiles goes in several)."""
 
@@ -1087,6 +1150,10 @@ class Counts:
     failures: int = 0
     unreadable: int = 0
     """Survey rows scored without their unreadable answers (each told as an error)."""
+    unanswered: int = 0
+    """Profiles scored without a single answer (each told as a warning)."""
+    skipped: int = 0
+    """Files found among profiles that are not profiles (each told as a note)."""
     by_stage: dict[tuple[str, str], int] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -1099,17 +1166,22 @@ class Counts:
     def add(self, outcome: Outcome) -> None:
         """Count one outcome."""
         if outcome.tally is None:
-            if outcome.partial:
+            if outcome.skipped:
+                self.skipped += 1
+            elif outcome.partial:
                 self.unreadable += 1
             else:
                 self.failures += 1
             return
         self.profiles += 1
+        self.unanswered += outcome.tally.unanswered
         key = (outcome.tally.stage, outcome.tally.label)
         self.by_stage[key] = self.by_stage.get(key, 0) + 1
 
     def line(self, stage_order: list[str]) -> str:
-        """`N profiles scored, M invalid in S s: stage label: n, ...` in ladder order."""
+        """`N profiles scored, M invalid in S s (stage label: n, ...)`, the stages in ladder
+        order; profiles without answers, survey rows with unreadable answers and files
+        skipped are counted only when there are any."""
         seconds = time.perf_counter() - self.started
         parts = [
             f"{stage} {label}: {self.by_stage[(stage, label)]}"
@@ -1117,16 +1189,35 @@ class Counts:
             for label in ("1.0", "2.0")
             if (stage, label) in self.by_stage
         ]
-        partly = (
-            f", {self.unreadable} respondent{'s' * (self.unreadable != 1)} with unreadable answers"
-            if self.unreadable
-            else ""
+        scored = n_("{n} profile scored", "{n} profiles scored", self.profiles)
+        head = [scored.format(n=self.profiles)]
+        if self.unanswered:
+            head.append(
+                n_(
+                    "{n} of them without answers", "{n} of them without answers", self.unanswered
+                ).format(n=self.unanswered)
+            )
+        head.append(_("{n} invalid").format(n=self.failures))
+        if self.unreadable:
+            head.append(
+                n_(
+                    "{n} respondent with unreadable answers",
+                    "{n} respondents with unreadable answers",
+                    self.unreadable,
+                ).format(n=self.unreadable)
+            )
+        if self.skipped:
+            head.append(
+                n_(
+                    "{n} file skipped (not a profile)",
+                    "{n} files skipped (not profiles)",
+                    self.skipped,
+                ).format(n=self.skipped)
+            )
+        line = _("{counts} in {seconds}s").format(
+            counts=_(", ").join(head), seconds=f"{seconds:.2f}"
         )
-        head = (
-            f"{self.profiles} profile{'s' * (self.profiles != 1)} scored, "
-            f"{self.failures} invalid{partly} in {seconds:.2f}s"
-        )
-        return head + (f" ({', '.join(parts)})" if parts else "")
+        return line + (f" ({', '.join(parts)})" if parts else "")
 
 
 def progress_bar(total_bytes: int) -> tuple[Callable[[int, int], None], Callable[[], None]]:

@@ -216,7 +216,10 @@ def run_scoring(
 
     skipped = _check_output(request)
     if skipped is not None:
-        say(f"{request.output}: warning: not read as a profile: it is this run's output")
+        from retail_stage.messages import _
+
+        why = _("not read as a profile: it is this run's output")
+        say(f"{request.output}: warning: {why}")
     reports = _reports(request)
     job = Job(
         str(request.rubric_path) if request.rubric_path is not None else None,
@@ -294,7 +297,9 @@ def _write(
             say(outcome.failure)
         for warning in outcome.warnings:
             say(warning)
-        if portfolio is not None:
+        if outcome.skipped:  # not a profile: its note is all there is to say
+            pass
+        elif portfolio is not None:
             portfolio.add(outcome.tally)
         else:
             formatter.write_rendered(outcome.text)

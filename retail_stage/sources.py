@@ -615,3 +615,43 @@ def _child(node: yaml.Node, step: str | int, want_key: bool) -> yaml.Node | None
         child: yaml.Node = node.value[step]
         return child
     return None
+
+
+_RESULT_KEYS = ("stage", "error", "profiles")
+"""Keys beside `source` in what `score` and `report` write (a result, a failure, a summary)."""
+_PROFILE_KEYS = ("company", "answers", "respondents")
+_RUBRIC_KEYS = ("baseline", "stages", "dimensions", "label", "indicators")
+_SCHEMA_KEYS = ("$schema", "$defs", "properties")
+
+
+def not_a_profile(data: Any) -> str | None:
+    """Why a loaded document is plainly something else than a profile, or None.
+
+    A folder of profiles often holds other files of this tool: the rubric they were answered
+    for, the JSON Schemas editors read, an earlier run's results. Each is told by its top-level
+    keys, which no profile has (a profile's own keys are company, answers, respondents; a
+    document with one of them is a profile, broken or not, and is checked as one).
+    """
+    from retail_stage.messages import _
+
+    if isinstance(data, list):
+        if data and all(isinstance(item, dict) and "source" in item for item in data):
+            return _("it holds results of retail-stage score")
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "source" in data and any(key in data for key in _RESULT_KEYS):
+        return _("it holds results of retail-stage score or report")
+    if "profiles" in data and "invalid" in data and "stages" in data:
+        return _("it holds results of retail-stage score")
+    if any(key in data for key in _PROFILE_KEYS):
+        return None
+    rubric = [key for key in _RUBRIC_KEYS if key in data]
+    if len(rubric) >= 2:
+        return _(
+            "it is a rubric (its top-level keys include {keys}); to score with it, give it "
+            "as --rubric"
+        ).format(keys=", ".join(rubric))
+    if sum(key in data for key in _SCHEMA_KEYS) >= 2:
+        return _("it is a JSON Schema")
+    return None

@@ -42,7 +42,8 @@ def test_a_mixed_folder_scores_every_good_profile_and_names_every_bad_one(tmp_pa
         GOOD.format(name="Six") + "---\ncompany: {name: Seven}\nanswers: {b: lots}\n"
     )
     (tmp_path / "7-lines.jsonl").write_text(
-        '{"company": {"name": "Eight"}}\n{"company": \n{"company": {"name": "Ten"}}\n'
+        '{"company": {"name": "Eight"}, "answers": {"a": "no"}}\n{"company": \n'
+        '{"company": {"name": "Ten"}, "answers": {"a": "no"}}\n'
     )
     code, stdout, stderr = score(str(tmp_path), "-f", "jsonl")
     assert code == 1
@@ -54,7 +55,7 @@ def test_a_mixed_folder_scores_every_good_profile_and_names_every_bad_one(tmp_pa
         f"{path}/2-broken.yaml:4:1: error: invalid YAML: did not find expected ',' or ']'",
         f"{path}/3-empty.yaml: error: file is empty: expected a profile",
         f"{path}/4-binary.json: error: binary file: expected UTF-8 text (YAML or JSON)",
-        f"{path}/6-many.yaml:5:14: error: expected one level of 'b': none, some, all; got 'lots'",
+        f"{path}/6-many.yaml:5:14: error: 'lots' is not one of the options: none, some, all",
         f"{path}/7-lines.jsonl:2:13: error: invalid JSON: Expecting value",
     ]
     assert re.fullmatch(
@@ -135,7 +136,8 @@ def test_fail_fast_stops_at_the_first_invalid_profile(tmp_path: Path) -> None:
 def test_max_bytes_limits_files_and_jsonl_lines(tmp_path: Path) -> None:
     (tmp_path / "big.yaml").write_text(GOOD.format(name="B" * 100))
     (tmp_path / "lines.jsonl").write_text(
-        '{"company": {"name": "ok"}}\n{"company": {"name": "' + "L" * 100 + '"}}\n'
+        '{"company": {"name": "ok"}, "answers": {"a": "no"}}\n'
+        '{"company": {"name": "' + "L" * 100 + '"}}\n'
     )
     code, stdout, stderr = score(str(tmp_path), "-f", "jsonl", "--max-bytes", "60")
     assert code == 1
@@ -153,7 +155,8 @@ def test_max_bytes_limits_files_and_jsonl_lines(tmp_path: Path) -> None:
 def test_jsonl_oddities_are_named_by_line(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_bytes(
-        b'\xef\xbb\xbf{"company": {"name": "A"}}\n\n  \n{"company": {"name": "Caf\xe9"}}\n'
+        b'\xef\xbb\xbf{"company": {"name": "A"}, "answers": {"a": "no"}}\n\n  \n'
+        b'{"company": {"name": "Caf\xe9"}}\n'
     )
     code, stdout, stderr = score(str(path), "-f", "jsonl")
     assert code == 1

@@ -27,8 +27,10 @@ MINI = str(DATA / "mini-rubric.yaml")
 
 
 def line(name: str, width: int = 0) -> bytes:
-    """A valid profile as one JSONL line (without its break), padded to `width` bytes."""
-    return json.dumps({"company": {"name": name}}).encode().ljust(width)
+    """A valid profile as one JSONL line (without its break), padded to `width` bytes; it
+    answers a question, so that it scores without a warning (45 bytes with a one-letter name)."""
+    profile = {"company": {"name": name}, "answers": {"a": True}}
+    return json.dumps(profile, separators=(",", ":")).encode().ljust(width)
 
 
 def run(path: Path, *options: str, stdin: bool = False) -> tuple[int, list[str], list[str]]:
@@ -68,20 +70,20 @@ def test_lines_are_numbered_and_checked_whatever_the_reads(
         + b"\r\n\n  \n"
         + line("B" * 80)  # line 4: over the limit, read over several blocks at 16 bytes
         + b"\n"
-        + line("C", 40)  # exactly at the limit, before its CRLF
+        + line("C", 64)  # exactly at the limit, before its CRLF
         + b"\r\n"
-        + line("D", 41)  # one byte over
+        + line("D", 65)  # one byte over
         + b"\n"
         + b'{"company": {"name": "Caf\xe9"}}\n'
         + line("E")  # the last line, without a line break
     )
-    code, sources, stderr = run(path, "--max-bytes", "40", "-w", workers, stdin=stdin)
+    code, sources, stderr = run(path, "--max-bytes", "64", "-w", workers, stdin=stdin)
     shown = "<stdin>" if stdin else str(path)
     assert code == 1
     assert sources == [f"{shown}:{n}" for n in (1, 4, 5, 6, 7, 8)]
     assert stderr == [
-        f"{shown}:4:1: error: line is over the limit of 40 bytes",
-        f"{shown}:6:1: error: line is over the limit of 40 bytes",
+        f"{shown}:4:1: error: line is over the limit of 64 bytes",
+        f"{shown}:6:1: error: line is over the limit of 64 bytes",
         f"{shown}:7:26: error: not UTF-8 text (byte 0xe9)",
     ]
 
@@ -95,13 +97,13 @@ def test_a_nul_byte_ends_the_file_after_the_lines_before_it(
     path = tmp_path / "p.jsonl"
     lines = [line("A"), line("B"), line("C" * 40) + b"\0", line("D"), b'{"x": "\0"}', line("F")]
     path.write_bytes(b"\n".join(lines) + b"\n")
-    code, sources, stderr = run(path, "--max-bytes", "40", "-w", workers, stdin=stdin)
+    code, sources, stderr = run(path, "--max-bytes", "64", "-w", workers, stdin=stdin)
     shown = "<stdin>" if stdin else str(path)
     # The NUL of line 3 is in a line refused for its size; that of line 5 ends the file.
     assert code == 1
     assert sources == [f"{shown}:1", f"{shown}:2", f"{shown}:3", f"{shown}:4", shown]
     assert stderr == [
-        f"{shown}:3:1: error: line is over the limit of 40 bytes",
+        f"{shown}:3:1: error: line is over the limit of 64 bytes",
         f"{shown}: error: binary file: expected UTF-8 text (JSONL)",
     ]
 
@@ -174,7 +176,7 @@ def test_a_block_of_scored_profiles_carries_only_their_counts() -> None:
     outcomes = [Outcome("one\n", None, (), tally, 0), Outcome("two\n", None, (), tally, 9)]
     assert pack(outcomes) == Block("one\ntwo\n", [4, 4], 9, {("s1", "1.0"): 2}, None)
     # The portfolio needs every tally; a failure or a warning needs its line on stderr.
-    details = [(None, (), tally, 0, None, False), (None, (), tally, 9, None, False)]
+    details = [(None, (), tally, 0, None, False, False), (None, (), tally, 9, None, False, False)]
     assert pack(outcomes, summary=True) == Block("one\ntwo\n", [4, 4], 9, {}, details)
     warned = [outcomes[0], Outcome("w\n", None, ("p: warning: w",), tally, 1)]
     block = pack(warned)
@@ -400,7 +402,7 @@ def test_a_block_of_clean_profiles_is_made_as_pack_would_make_it(tmp_path: Path)
     assert (len(clean.lengths), clean.size, clean.details) == (3, 9, None)
     assert scorer.run_block([batch._Chunk("b.jsonl", b"\n", 1, 1)]) == Block("", [], 0, {}, None)
     # Files: a task of several units, one of them unreadable.
-    (tmp_path / "one.yaml").write_text("company: {name: One}\n")
+    (tmp_path / "one.yaml").write_text("company: {name: One}\nanswers: {a: yes}\n")
     files: list[batch._Unit] = [
         batch.Input(str(tmp_path / "one.yaml"), "yaml"),
         batch.Input(str(tmp_path / "clean.jsonl"), "jsonl"),

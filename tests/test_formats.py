@@ -115,7 +115,7 @@ def test_markdown_is_a_table_with_user_text_escaped(tmp_path: Path) -> None:
     assert rule == "|---|---|---|---|---|---|---|"
     assert row == (
         f"| {escape(str(tmp_path / 'p.json'))} | A \\| B<br>C \\*bold\\* \\<b\\>x\\</b\\> "
-        "| Baseline (not certain) | 1.0 (not certain: could be 2.0) | 0.00 | 0% |  |"
+        "| Baseline (not certain) | 1.0 (not certain: could be 2.0) | 0.00 | 0% (no answers) |  |"
     )
     assert escape("a\r\nb\rc\x1b") == "a<br>b<br>c\\x1b"
 
@@ -159,6 +159,7 @@ EXPECTED_SUMMARY = {
     "rubric": {"id": "mini", "version": "2"},
     "profiles": 3,
     "invalid": 1,
+    "unanswered": 0,
     "stages": [
         {"stage": "b0", "label": "1.0", "count": 1, "share": 0.3333},
         {"stage": "b0", "label": "2.0", "count": 0, "share": 0.0},
@@ -201,10 +202,12 @@ def test_summary_as_csv_rows(portfolio: Path) -> None:
 def test_summary_as_markdown_and_table(portfolio: Path) -> None:
     _, text = run(str(portfolio), "--summary", "-f", "markdown", "--rubric", MINI)
     assert "**3 profiles, 1 invalid**" in text
-    assert "| s2 | 2\\.0 | 1 | 33\\.3% |" not in text  # digits and dots are not escaped
-    assert "| s2 | 2.0 | 1 | 33.3% |" in text
+    # Stages and dimensions by name: the document is for people (the ids are in JSON and CSV).
+    assert "| Stage two | 2\\.0 | 1 | 33\\.3% |" not in text  # digits and dots are not escaped
+    assert "| Stage two | 2.0 | 1 | 33.3% |" in text
+    assert "| Index | min | lower quartile | median | upper quartile | max |" in text
     assert "|  | 0.00 | 0.50 | 1.00 | 1.50 | 2.00 |" in text
-    assert "| d2 (weakest) | 0.32 |" in text
+    assert "| Dimension two (weakest) | 0.32 |" in text
     _, table = run(str(portfolio), "--summary", "--rubric", MINI)
     assert "Stage two" in table
     assert "1 (33%)" in table

@@ -39,7 +39,9 @@ def _line(values: list[Any]) -> str:
 
 def columns(rubric: Rubric) -> list[str]:
     """The header: source, company, stage, label, index, coverage, attainments, dimensions,
-    and for merged survey answers the number of respondents and of questions they disagree on."""
+    for merged survey answers the number of respondents and of questions they disagree on,
+    the error of a profile that failed, and the warnings of one scored (one line each: a
+    profile without answers says so there)."""
     return [
         "source",
         *(f"company_{name}" for name in COMPANY_FIELDS),
@@ -52,6 +54,7 @@ def columns(rubric: Rubric) -> list[str]:
         "respondents",
         "disagreements",
         "error",
+        "warnings",
     ]
 
 
@@ -64,7 +67,7 @@ class CsvFormatter(Formatter):
 
         width = len(self.rubric.stages) + len(self.rubric.dimensions) + 6 + len(COMPANY_FIELDS)
         if isinstance(record, Failure):
-            return _line([record.source, *([None] * width), record.message])
+            return _line([record.source, *([None] * width), record.message, None])
         panel = record.panel
         return _line(
             [
@@ -79,6 +82,7 @@ class CsvFormatter(Formatter):
                 len(panel.respondents) if panel else None,
                 len(panel.disagreement) if panel else None,
                 None,
+                "\n".join(record.warnings) or None,
             ]
         )
 

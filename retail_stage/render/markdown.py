@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from retail_stage.messages import _
 from retail_stage.render.formatter import Formatter
+from retail_stage.render.summary import spread_names, unanswered
 from retail_stage.render.text import neutral
 
 if TYPE_CHECKING:
@@ -13,7 +15,20 @@ if TYPE_CHECKING:
     from retail_stage.loading import Failure
     from retail_stage.render.summary import Portfolio
 
-HEADER = ("Source", "Company", "Stage", "Label", "Index", "Coverage", "Error")
+
+def header() -> tuple[str, ...]:
+    """The column names, in the interface language."""
+    return (
+        _("Source"),
+        _("Company"),
+        _("Stage"),
+        _("Label"),
+        _("Index"),
+        _("Coverage"),
+        _("Error"),
+    )
+
+
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -40,10 +55,17 @@ class MarkdownFormatter(Formatter):
 
         if isinstance(record, Failure):
             return _row([record.source, None, None, None, None, None, record.message])
-        stage = record.stage_name if record.certain else f"{record.stage_name} (not certain)"
+        stage = record.stage_name
+        if not record.certain:
+            stage = _("{stage} (not certain)").format(stage=stage)
         label = record.label
         if not record.label_range.certain:
-            label = f"{label} (not certain: could be {record.label_range.high})"
+            label = _("{label} (not certain: could be {high})").format(
+                label=label, high=record.label_range.high
+            )
+        coverage = f"{record.coverage:.0%}"
+        if unanswered(record):
+            coverage = _("{coverage} (no answers)").format(coverage=coverage)
         return _row(
             [
                 record.source,
@@ -51,27 +73,35 @@ class MarkdownFormatter(Formatter):
                 stage,
                 label,
                 f"{record.index:.2f}",
-                f"{record.coverage:.0%}",
+                coverage,
                 None,
             ]
         )
 
     def header(self) -> str:
         """The table's header and separator rows."""
-        return _row(list(HEADER)) + "|" + "---|" * len(HEADER) + "\n"
+        names = header()
+        return _row(list(names)) + "|" + "---|" * len(names) + "\n"
 
     def write_summary(self, portfolio: Portfolio) -> None:
-        """The portfolio as three tables: stages × labels, the index, the dimensions."""
+        """The portfolio as three tables: stages × labels, the index, the dimensions; stages
+        and dimensions by name (ids are for the machine formats)."""
         out = self.stream
-        out.write(f"**{portfolio.profiles} profiles, {portfolio.invalid} invalid**\n\n")
-        out.write(_row(["Stage", "Label", "Count", "Share"]) + "|---|---|---:|---:|\n")
+        out.write(f"**{escape(portfolio.counted())}**\n\n")
+        heads = [_("Stage"), _("Label"), _("Count"), _("Share")]
+        out.write(_row(heads) + "|---|---|---:|---:|\n")
+        names = dict(zip(portfolio.stages, portfolio.stage_names, strict=True))
         for row in portfolio.stage_rows():
-            out.write(_row([row["stage"], row["label"], row["count"], f"{row['share']:.1%}"]))
+            share = f"{row['share']:.1%}"
+            out.write(_row([names[row["stage"]], row["label"], row["count"], share]))
         spread = portfolio.index_spread()
-        out.write("\n" + _row(["Index", *spread]) + "|---|" + "---:|" * len(spread) + "\n")
+        headings = spread_names()
+        out.write("\n" + _row([_("Index"), *(headings[name] for name in spread)]))
+        out.write("|---|" + "---:|" * len(spread) + "\n")
         out.write(_row(["", *("" if v is None else f"{v:.2f}" for v in spread.values())]))
         weakest = portfolio.weakest_dimension()
-        out.write("\n" + _row(["Dimension", "Mean score"]) + "|---|---:|\n")
+        dimensions = {d.id: d.name for d in portfolio.rubric.dimensions}
+        out.write("\n" + _row([_("Dimension"), _("Mean score")]) + "|---|---:|\n")
         for dim, mean in portfolio.dimension_means().items():
-            shown = f"{dim} (weakest)" if dim == weakest else dim
+            shown = dimensions[dim] + (_(" (weakest)") if dim == weakest else "")
             out.write(_row([shown, "" if mean is None else f"{mean:.2f}"]))

@@ -7,9 +7,30 @@ from array import array
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from retail_stage.engine import Result
     from retail_stage.rubric import Rubric
 
 LABELS = ("1.0", "2.0")
+
+
+def unanswered(result: Result) -> bool:
+    """Whether the profile answered nothing at all (every score unknown; n/a is an answer):
+    an untouched template, scored at coverage 0 and marked in every output."""
+    scores = result.scores
+    return scores.count(None) == len(scores)
+
+
+def spread_names() -> dict[str, str]:
+    """The heading of each point of the index's spread, for people (ids stay in data)."""
+    from retail_stage.messages import _
+
+    return {
+        "min": _("min"),
+        "q1": _("lower quartile"),
+        "median": _("median"),
+        "q3": _("upper quartile"),
+        "max": _("max"),
+    }
 
 
 class Tally(NamedTuple):
@@ -21,6 +42,8 @@ class Tally(NamedTuple):
     """The result's index (named so as not to hide tuple.index)."""
     dimensions: tuple[float | None, ...]
     """Each dimension's score, for the summary; empty when the job renders each result."""
+    unanswered: bool = False
+    """The profile answered nothing (see `unanswered`)."""
 
 
 class Portfolio:
@@ -36,6 +59,7 @@ class Portfolio:
         self.sums = [0.0] * len(self.dimensions)
         self.known = [0] * len(self.dimensions)
         self.invalid = 0
+        self.unanswered = 0
 
     def add(self, tally: Tally | None) -> None:
         """Count one scored profile, or one that failed (None)."""
@@ -43,6 +67,7 @@ class Portfolio:
             self.invalid += 1
             return
         self.counts[(tally.stage, tally.label)] += 1
+        self.unanswered += tally.unanswered
         self.index.append(tally.ladder_index)
         for n, value in enumerate(tally.dimensions):
             if value is not None:
@@ -102,6 +127,7 @@ class Portfolio:
             "rubric": {"id": self.rubric.id, "version": self.rubric.version},
             "profiles": self.profiles,
             "invalid": self.invalid,
+            "unanswered": self.unanswered,
             "stages": self.stage_rows(),
             "index": self.index_spread(),
             "dimensions": self.dimension_means(),
@@ -113,6 +139,13 @@ class Portfolio:
         rows: list[dict[str, Any]] = [
             {"metric": "profiles", "key": "", "label": "", "count": self.profiles, "value": None},
             {"metric": "invalid", "key": "", "label": "", "count": self.invalid, "value": None},
+            {
+                "metric": "unanswered",
+                "key": "",
+                "label": "",
+                "count": self.unanswered,
+                "value": None,
+            },
         ]
         rows += [
             {
@@ -139,18 +172,31 @@ class Portfolio:
         )
         return rows
 
+    def counted(self) -> str:
+        """`N profiles (K without answers), M invalid`, for people."""
+        from retail_stage.messages import _, n_
+
+        text = n_("{n} profile", "{n} profiles", self.profiles).format(n=self.profiles)
+        if self.unanswered:
+            text += _(" ({n} without answers)").format(n=self.unanswered)
+        return _("{profiles}, {n} invalid").format(profiles=text, n=self.invalid)
+
     def tables(self) -> list[Any]:
         """The portfolio as rich tables, for people at a terminal."""
         from rich.table import Table
 
+        from retail_stage.messages import _
         from retail_stage.render.text import literal
 
-        title = f"{self.rubric.title} (rubric {self.rubric.id} {self.rubric.version})"
-        ladder = Table(title=f"{title}: {self.profiles} profiles, {self.invalid} invalid")
-        ladder.add_column("Stage")
+        rubric = self.rubric
+        title = _("{title} (rubric {id} {version})").format(
+            title=rubric.title, id=rubric.id, version=rubric.version
+        )
+        ladder = Table(title=_("{title}: {counted}").format(title=title, counted=self.counted()))
+        ladder.add_column(_("Stage"))
         for label in LABELS:
             ladder.add_column(label, justify="right")
-        ladder.add_column("All", justify="right")
+        ladder.add_column(_("All"), justify="right")
         total = self.profiles or 1
         for stage, name in zip(self.stages, self.stage_names, strict=True):
             cells = [self.counts[(stage, label)] for label in LABELS]
@@ -159,19 +205,20 @@ class Portfolio:
                 *(f"{n} ({n / total:.0%})" for n in cells),
                 f"{sum(cells)} ({sum(cells) / total:.0%})",
             )
-        spread = Table(title="Index")
+        spread = Table(title=_("Index"))
         values = self.index_spread()
+        headings = spread_names()
         for name in values:
-            spread.add_column(name, justify="right")
+            spread.add_column(headings[name], justify="right")
         spread.add_row(*("-" if v is None else f"{v:.2f}" for v in values.values()))
-        dims = Table(title="Dimensions (mean score)")
-        dims.add_column("Dimension")
-        dims.add_column("Mean", justify="right")
+        dims = Table(title=_("Dimensions (mean score)"))
+        dims.add_column(_("Dimension"))
+        dims.add_column(_("Mean"), justify="right")
         weakest = self.weakest_dimension()
-        names = {d.id: d.name for d in self.rubric.dimensions}
+        names = {d.id: d.name for d in rubric.dimensions}
         for dim, mean in self.dimension_means().items():
             cell = literal(names[dim], style="bold red" if dim == weakest else "")
             if dim == weakest:
-                cell.append(" (weakest)")
+                cell.append(_(" (weakest)"))
             dims.add_row(cell, "-" if mean is None else f"{mean:.2f}")
         return [ladder, spread, dims]

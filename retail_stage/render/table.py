@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from retail_stage.messages import _
 from retail_stage.render.formatter import Formatter
+from retail_stage.render.summary import unanswered
 from retail_stage.render.text import literal
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class TableFormatter(Formatter):
                 f"{record.index:.2f}",
                 f"{record.coverage:.0%}",
                 len(record.panel.respondents) if record.panel else None,
+                unanswered(record),
             ]
         )
 
@@ -54,7 +57,7 @@ class TableFormatter(Formatter):
         """Keep the row for the table printed at the end."""
         if text:
             if not hasattr(self, "_rows"):
-                self._rows: list[list[str | None]] = []
+                self._rows: list[list[Any]] = []
             self._rows.append(json.loads(text))
 
     def write_block(self, text: str, lengths: list[int]) -> None:
@@ -63,31 +66,40 @@ class TableFormatter(Formatter):
 
     def close(self) -> None:
         """Print the table; nothing when no profile was scored (stderr says why)."""
-        rows: list[list[str | None]] = getattr(self, "_rows", [])
+        rows: list[list[Any]] = getattr(self, "_rows", [])
         if not rows:
             return
         order = [self.rubric.baseline.id] + [s.id for s in self.rubric.stages]
         names = {s.id: s.name for s in self.rubric.stages} | {
             self.rubric.baseline.id: self.rubric.baseline.name
         }
-        table = Table(title=f"{self.rubric.title} (rubric {self.rubric.id} {self.rubric.version})")
-        table.add_column("Company", overflow="fold")
-        table.add_column("Stage")
-        table.add_column("Label", justify="center")
-        table.add_column("Index", justify="right")
-        table.add_column("Coverage", justify="right")
+        rubric = self.rubric
+        table = Table(
+            title=_("{title} (rubric {id} {version})").format(
+                title=rubric.title, id=rubric.id, version=rubric.version
+            )
+        )
+        table.add_column(_("Company"), overflow="fold")
+        table.add_column(_("Stage"), overflow="fold")
+        table.add_column(_("Label"), justify="center")
+        table.add_column(_("Index"), justify="right")
+        table.add_column(_("Coverage"), justify="right")
         panels = any(row[7] is not None for row in rows)
         if panels:  # survey answers: how many people each row merges
-            table.add_column("Respondents", justify="right")
-        for company, stage_id, high, label, label_high, index, coverage, people in rows:
+            table.add_column(_("Respondents"), justify="right")
+        for company, stage_id, high, label, label_high, index, coverage, people, empty in rows:
             reached = order.index(str(stage_id))
             stage = Text(names[str(stage_id)], style=stage_style(len(order), reached))
             if high is not None:
-                stage.append(f"\nnot certain: up to {names[high]}", style="dim")
+                up_to = _("not certain: up to {stage}").format(stage=names[high])
+                stage.append("\n" + up_to, style="dim")
             label_cell = Text(str(label), style="bold" if label == "2.0" else "")
             if label_high is not None:
-                label_cell.append(f"\nor {label_high}", style="dim")
-            cells = [literal(company or ""), stage, label_cell, index, coverage]
+                label_cell.append("\n" + _("or {label}").format(label=label_high), style="dim")
+            coverage_cell = Text(str(coverage))
+            if empty:  # an untouched template: its warning is on stderr
+                coverage_cell.append("\n" + _("no answers"), style="bold yellow")
+            cells = [literal(company or ""), stage, label_cell, index, coverage_cell]
             table.add_row(*cells, *([str(people or 1)] if panels else []))
         Console(file=self.stream, highlight=False).print(table)
 

@@ -194,8 +194,8 @@ def test_a_profile_with_three_mistakes_gets_three_located_lines(tmp_path: Path) 
     code, stdout, stderr = score(str(path), "-f", "json")
     assert code == 1
     assert stderr[:3] == [
-        f"{path}:3:6: error: expected yes or no for 'a', got 'maybe'",
-        f"{path}:4:6: error: expected one level of 'b': none, some, all; got 'most'",
+        f"{path}:3:6: error: 'maybe' is not yes or no",
+        f"{path}:4:6: error: 'most' is not one of the options: none, some, all",
         f"{path}:5:3: error: unknown indicator 'zz' for rubric 'mini'",
     ]
     assert stderr[3] == "0 profiles scored, 1 invalid" + stderr[3].split("invalid")[1]
@@ -204,7 +204,7 @@ def test_a_profile_with_three_mistakes_gets_three_located_lines(tmp_path: Path) 
         "source": str(path),
         "line": 3,
         "column": 6,
-        "message": "expected yes or no for 'a', got 'maybe'",
+        "message": "'maybe' is not yes or no",
     }
     assert record["error"] == stderr[0]
     assert [(e["line"], e["column"], e["severity"]) for e in record["errors"]] == [
