@@ -115,7 +115,10 @@ class Result(_Record):
     )
     focus: Focus = Field(description="the traffic and supply focus scores")
     next_steps: NextSteps = Field(description="what would reach the next stage")
-    warnings: list[str] = Field(description="warnings about the profile (e.g. an unasked answer)")
+    warnings: list[str] = Field(
+        description="warnings about the profile, each the line stderr shows (e.g. an "
+        "unasked answer; 'no answers' when every question is unanswered)"
+    )
     merge: Literal["median", "min", "mean", "latest"] | None = Field(
         default=None, description="several respondents: how their scores were merged"
     )
