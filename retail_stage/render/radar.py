@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from retail_stage.messages import _
+
 RINGS = (0.25, 0.5, 0.75, 1.0)
 
 
@@ -39,7 +41,7 @@ def radar_svg(
     count = len(axes)
     cx, cy = width / 2, height / 2
     radius = min(cx - 140, cy - 75)  # room for the labels around the chart
-    name = escape(title or "Dimensions")
+    name = escape(title or _("Dimensions"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{name}">',
@@ -47,9 +49,10 @@ def radar_svg(
     ]
     if count < 3:
         # A radar needs three axes to enclose an area; fewer would draw a misleading line.
+        too_few = escape(_("too few dimensions for a radar chart"))
         parts.append(
             f'<text x="{cx:.0f}" y="{cy:.0f}" text-anchor="middle" font-size="13" '
-            'font-family="sans-serif">too few dimensions for a radar chart</text></svg>'
+            f'font-family="sans-serif">{too_few}</text></svg>'
         )
         return "".join(parts)
     for ring in RINGS:
@@ -80,7 +83,7 @@ def radar_svg(
         lx, ly = _point(cx, cy, radius + 12, k, count)
         anchor = "middle" if abs(lx - cx) < 1 else ("start" if lx > cx else "end")
         lines = [escape(line) for line in _wrap(label)]
-        shown = "n/a" if score is None else f"{score:.0%}"
+        shown = _("n/a") if score is None else f"{score:.0%}"
         lines.append(f'<tspan font-weight="bold">{shown}</tspan>')
         step = 14
         if abs(ly - cy) < radius * 0.3:

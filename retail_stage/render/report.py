@@ -21,10 +21,9 @@ from rich.measure import Measurement
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
-from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
-from retail_stage.messages import _, language
+from retail_stage.messages import _
 from retail_stage.render.cjk import cjk_literal as literal
 from retail_stage.render.report_data import (
     ANSWERED,
@@ -63,34 +62,7 @@ if TYPE_CHECKING:
     from retail_stage.rubric import Rubric
 
 EXPORT_WIDTH = 100
-"""Columns of the recording behind the HTML, SVG and text reports."""
-
-
-# A light, print-friendly palette for the HTML report; ANSI colours darkened to read on white.
-PAPER = TerminalTheme(
-    (255, 255, 255),
-    (34, 34, 34),
-    [
-        (34, 34, 34),
-        (178, 34, 34),
-        (22, 120, 52),
-        (160, 105, 0),
-        (32, 82, 170),
-        (140, 50, 140),
-        (0, 118, 130),
-        (110, 110, 110),
-    ],
-    [
-        (90, 90, 90),
-        (205, 50, 50),
-        (30, 140, 60),
-        (180, 125, 0),
-        (50, 100, 200),
-        (160, 70, 160),
-        (0, 140, 150),
-        (250, 250, 250),
-    ],
-)
+"""Columns of the recording behind the SVG and text reports."""
 
 
 class Bar:
@@ -602,81 +574,13 @@ _SVG_FORMAT = re.sub(
     "'Noto Sans Mono CJK SC', 'Sarasa Mono SC', monospace;",
 )
 
-_HTML_FORMAT = """<!DOCTYPE html>
-<html lang="%(lang)s">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%(title)s</title>
-<style>
-{stylesheet}
-body {{
-    color: {foreground};
-    background-color: {background};
-    margin: 24px;
-    font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', 'Noto Sans CJK SC',
-        'PingFang SC', 'Microsoft YaHei', sans-serif;
-}}
-.page {{ display: grid; grid-template-columns: max-content max-content; gap: 24px;
-         align-items: start; }}
-@media (max-width: 1400px) {{
-    .page {{ grid-template-columns: max-content; }}
-    figure.radar {{ order: -1; position: static; justify-self: start; }}
-}}
-pre.report {{
-    font-family: 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono',
-        'Noto Sans Mono CJK SC', 'Sarasa Mono SC', monospace;
-    font-size: 13px; line-height: 1.17; margin: 0;
-}}
-figure.radar {{
-    margin: 0; padding: 12px; border: 1px solid #d5d9de; border-radius: 8px;
-    position: sticky; top: 24px;
-}}
-figure.radar figcaption {{ font-weight: 600; margin-bottom: 4px; }}
-</style>
-</head>
-<body>
-<div class="page">
-<pre class="report"><code style="font-family:inherit">{code}</code></pre>
-<figure class="radar"><figcaption>%(glance)s</figcaption>%(radar)s</figure>
-</div>
-</body>
-</html>
-"""
-
-
-def _html_template(report: Report) -> str:
-    from html import escape
-
-    from retail_stage.render.radar import radar_svg
-
-    title = neutral(
-        _("Retail digitalization report: {company}").format(company=report.company_name)
-    )
-    radar = radar_svg(
-        [(neutral(d.name), d.score) for d in report.dimensions],
-        title=neutral(_("Dimensions of {company}").format(company=report.company_name)),
-    )
-    # The template goes through str.format in rich: double the braces of the inserted text.
-    fill = {
-        "title": escape(title),
-        "radar": radar,
-        "lang": "zh-Hans" if language() == "zh" else "en",
-        "glance": escape(_("Dimensions at a glance")),
-    }
-    return _HTML_FORMAT % {k: v.replace("{", "{{").replace("}", "}}") for k, v in fill.items()}
-
 
 def exports(report: Report, formats: Iterable[ReportFormat]) -> dict[ReportFormat, str]:
-    """HTML, SVG and text of the report, all from one recording at EXPORT_WIDTH columns."""
+    """SVG and text of the report, both from one recording at EXPORT_WIDTH columns."""
     console = recording(report)
     out: dict[ReportFormat, str] = {}
     for fmt in formats:
-        if fmt is ReportFormat.HTML:
-            out[fmt] = console.export_html(
-                theme=PAPER, clear=False, code_format=_html_template(report)
-            )
-        elif fmt is ReportFormat.SVG:
+        if fmt is ReportFormat.SVG:
             out[fmt] = console.export_svg(
                 title=neutral(
                     _("Retail digitalization report: {company}").format(company=report.company_name)
@@ -703,6 +607,10 @@ def render_report(result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: b
         from retail_stage.render.report_json import report_json
 
         return report_json(report)
+    if fmt is ReportFormat.HTML:
+        from retail_stage.render.report_html import report_html
+
+        return report_html(report)
     if fmt is ReportFormat.TERMINAL:
         raise ValueError("the terminal report is printed, not rendered to a file")
     return exports(report, [fmt])[fmt]
