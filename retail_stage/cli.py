@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
+from retail_stage import messages
+from retail_stage.messages import N_, _
 from retail_stage.render.formats import OutputFormat
 from retail_stage.render.report_formats import CompareFormat, ReportFormat
 from retail_stage.version import version_line
@@ -17,17 +23,171 @@ if TYPE_CHECKING:
     from retail_stage.engine import CompiledRubric, Result
     from retail_stage.settings import Settings
 
+# --- help in the interface language, and a reader that goes away -------------------------------
+#
+# typer builds every help text from the decorators when this module is imported, before the
+# language is known. So help texts are written in English and marked with N_ (the extractor
+# sees them; nothing is translated yet), and each command translates its own texts just
+# before its help is drawn, in the language of --lang when the command line has one, else of
+# the settings (RETAIL_STAGE_LANG, the configuration, the locale).
+
+_ARGS = "retail_stage.args"
+"""Key of the command line's arguments in click's context (shared by every nested context)."""
+
+
+def _typer_texts() -> dict[str, str]:
+    """The words typer and click draw around our help texts, in the interface language."""
+    return {
+        "ARGUMENTS_PANEL_TITLE": _("Arguments"),
+        "OPTIONS_PANEL_TITLE": _("Options"),
+        "COMMANDS_PANEL_TITLE": _("Commands"),
+        "REQUIRED_LONG_STRING": _("[required]"),
+        "DEFAULT_STRING": _("[default: {value}]").replace("{value}", "{}"),
+    }
+
+
+_TYPER_HELP_TEXTS = (
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+"""Help texts typer and click give their own options (translated like ours when drawn)."""
+
+
+def _help_language(ctx: Any) -> str | None:
+    """The language of a help screen: --lang's on the command line, else the settings'."""
+    args = ctx.meta.get(_ARGS, [])
+    for n, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and n + 1 < len(args):
+            return str(args[n + 1])
+        if arg.startswith("--lang="):
+            return str(arg.partition("=")[2])
+    from retail_stage.settings import resolve
+    from retail_stage.sources import SourceError
+
+    try:
+        return resolve({}).lang.value  # type: ignore[no-any-return]
+    except SourceError:  # the command itself says what is wrong with the configuration
+        return None
+
+
+@contextlib.contextmanager
+def _help_translated(command: Any, ctx: Any) -> Iterator[None]:
+    """The help texts of `command`, its parameters and its subcommands, and typer's own words,
+    in the interface language while the block runs (English again after it)."""
+    from typer import rich_utils
+
+    messages.use(_help_language(ctx))
+    saved: list[tuple[Any, str, Any]] = []
+
+    def put(owner: Any, name: str, value: Any) -> None:
+        saved.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    def translate(owner: Any, *names: str) -> None:
+        for name in names:
+            value = getattr(owner, name, None)
+            if isinstance(value, str) and value:
+                put(owner, name, _(value))
+
+    translate(command, "help", "short_help")
+    for param in command.get_params(ctx):
+        translate(param, "help", "rich_help_panel")
+    if isinstance(command, TyperGroup):
+        for name in command.list_commands(ctx):
+            translate(command.get_command(ctx, name), "help", "short_help")
+    for name, value in _typer_texts().items():
+        put(rich_utils, name, value)
+    put(rich_utils, "_make_rich_text", _foldable(rich_utils._make_rich_text))
+    try:
+        yield
+    finally:
+        for owner, name, value in reversed(saved):
+            setattr(owner, name, value)
+
+
+def _foldable(make: Any) -> Any:
+    """typer's maker of help texts, its texts broken where Chinese breaks (render.cjk) instead
+    of cut off with an ellipsis: rich breaks lines at spaces only."""
+    from rich.text import Text
+
+    from retail_stage.render.cjk import CjkText
+
+    def make_text(**given: Any) -> Any:
+        text = make(**given)
+        if type(text) is not Text:
+            return text
+        return CjkText(
+            text.plain,
+            style=text.style,
+            justify=text.justify,
+            overflow=text.overflow,
+            no_wrap=text.no_wrap,
+            end=text.end,
+            spans=list(text.spans),
+        )
+
+    return make_text
+
+
+class _ReaderGone(Exception):
+    """Stdout's reader went away (`| head`): end as quietly as `git log | head` does."""
+
+
+class _Help:
+    """What our commands and groups share: help in the interface language, the arguments
+    kept for it, and a closed stdout turned into _ReaderGone."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta.setdefault(_ARGS, list(args))
+        return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with _help_translated(self, ctx):
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except BrokenPipeError:
+            # Only stdout's reader can go away at this level: a worker's pipe that breaks is
+            # the batch's to report (WorkerLost), a file is no pipe.
+            if ctx.parent is None:
+                raise _ReaderGone() from None
+            raise
+
+
+class _Command(_Help, TyperCommand):
+    """A command of ours (see _Help)."""
+
+
+class _Group(_Help, TyperGroup):
+    """A group of ours (see _Help)."""
+
+
 app = typer.Typer(
     name="retail-stage",
-    help="Where a retailer stands in the digitalization of retail: multi-channel, omni-channel "
-    "or smart retail, and 1.0 (traffic) or 2.0 (supply and production).",
+    cls=_Group,
+    help=N_(
+        "Where a retailer stands in the digitalization of retail: multi-channel, omni-channel "
+        "or smart retail, and 1.0 (traffic) or 2.0 (supply and production)."
+    ),
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 rubric_app = typer.Typer(
-    help="Check, show and describe rubrics.", no_args_is_help=True, rich_markup_mode="rich"
+    cls=_Group,
+    help=N_("Check, show and describe rubrics."),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
 )
 app.add_typer(rubric_app, name="rubric")
 
@@ -39,8 +199,10 @@ RubricOption = Annotated[
     typer.Option(
         "--rubric",
         metavar="FILE",
-        help="Rubric YAML (default: RETAIL_STAGE_RUBRIC, the configuration, else the bundled "
-        "retail-stages rubric).",
+        help=N_(
+            "Rubric YAML (default: RETAIL_STAGE_RUBRIC, the configuration, else the bundled "
+            "retail-stages rubric)."
+        ),
         show_default=False,
     ),
 ]
@@ -52,16 +214,37 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_root_lang: str | None = None
+"""`retail-stage --lang CODE COMMAND`: the language of a command given no --lang of its own."""
+
+
 @app.callback()
 def main_callback(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", metavar="", callback=_version, is_eager=True, help="Show the version."
+            "--version", metavar="", callback=_version, is_eager=True, help=N_("Show the version.")
         ),
     ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            metavar="CODE",
+            help=N_(
+                "Language of the interface and of the rubric's texts for the command that "
+                "follows, e.g. en or zh (as its own --lang)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Where a retailer stands in the digitalization of retail."""
+    global _root_lang
+    _root_lang = lang
+    # Speak the language of this run from the start, whatever an earlier run in this process
+    # spoke; the command itself refines it once it knows its own --lang and rubric.
+    messages.use(_interface_language(None))
 
 
 def _err(line: str) -> None:
@@ -79,13 +262,37 @@ def _settings(
     from retail_stage.settings import resolve
     from retail_stage.sources import SourceError
 
+    lang = _root_lang if lang is None else lang
     given = {"rubric": rubric, "lang": lang, "workers": workers, "max-bytes": max_bytes}
     try:
-        return resolve(given)
+        settings = resolve(given)
     except SourceError as exc:
+        messages.use(_interface_language(lang))
         for problem in exc.problems:
             _err(str(problem))
         raise typer.Exit(EXIT_USAGE) from None
+    messages.use(settings.lang.value)
+    return settings
+
+
+def _interface_language(lang: str | None) -> str | None:
+    """The interface language when the settings may not be readable: `lang` (--lang), else
+    RETAIL_STAGE_LANG, the configuration (when it is valid) or the locale."""
+    from retail_stage.settings import ENVIRONMENT, LOCALE_VARIABLES, language_of_locale, resolve
+    from retail_stage.sources import SourceError
+
+    lang = _root_lang if lang is None else lang
+    if lang:
+        return lang
+    try:
+        return resolve({}).lang.value  # type: ignore[no-any-return]
+    except SourceError:
+        if os.environ.get(ENVIRONMENT["lang"]):
+            return os.environ[ENVIRONMENT["lang"]]
+        for variable in LOCALE_VARIABLES:
+            if os.environ.get(variable):
+                return language_of_locale(os.environ[variable])
+        return None
 
 
 def _language(lang: str | None) -> str | None:
@@ -125,7 +332,7 @@ ShowIdsOption = Annotated[
     bool,
     typer.Option(
         "--show-ids",
-        help="Show indicator ids beside the questions (JSON, CSV and JSONL always hold them).",
+        help=N_("Show indicator ids beside the questions (JSON, CSV and JSONL always hold them)."),
     ),
 ]
 
@@ -134,8 +341,10 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         metavar="CODE",
-        help="Language of the rubric's texts, e.g. en or zh (default: RETAIL_STAGE_LANG, the "
-        "configuration, the locale, then the rubric's first language).",
+        help=N_(
+            "Language of the rubric's texts, e.g. en or zh (default: RETAIL_STAGE_LANG, the "
+            "configuration, the locale, then the rubric's first language)."
+        ),
         show_default=False,
     ),
 ]
@@ -172,9 +381,11 @@ MergeOption = Annotated[
     Optional[Merge],  # noqa: UP045
     typer.Option(
         "--merge",
-        rich_help_panel="Survey exports",
-        help="How the respondents of one company are merged, indicator by indicator: the "
-        "median (default), min, mean or latest of their scores.",
+        rich_help_panel=N_("Survey exports"),
+        help=N_(
+            "How the respondents of one company are merged, indicator by indicator: the "
+            "median (default), min, mean or latest of their scores."
+        ),
         show_default=False,
     ),
 ]
@@ -183,22 +394,29 @@ MapOption = Annotated[
     typer.Option(
         "--map",
         metavar="FILE",
-        rich_help_panel="Survey exports",
-        help="YAML naming what columns hold (header or letter -> indicator id or company "
-        "field), answer texts (-> option ids) and the multiple-choice separator.",
+        rich_help_panel=N_("Survey exports"),
+        help=N_(
+            "YAML naming what columns hold (header or letter -> indicator id or company "
+            "field), answer texts (-> option ids) and the multiple-choice separator."
+        ),
         show_default=False,
     ),
 ]
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    help=N_("Score profiles: one result per profile; invalid ones are reported on stderr."),
+)
 def score(
     paths: Annotated[
         list[str],
         typer.Argument(
             metavar="PATH...",
-            help="Profile files (YAML, JSON, JSONL), survey exports (CSV, TSV, XLSX), folders "
-            "(of profiles), globs, or - for stdin.",
+            help=N_(
+                "Profile files (YAML, JSON, JSONL), survey exports (CSV, TSV, XLSX), folders "
+                "(of profiles), globs, or - for stdin."
+            ),
         ),
     ],
     fmt: Annotated[
@@ -206,8 +424,8 @@ def score(
         typer.Option(
             "--format",
             "-f",
-            rich_help_panel="Output",
-            help="Output format (default: from the -o file's extension, else table).",
+            rich_help_panel=N_("Output"),
+            help=N_("Output format (default: from the -o file's extension, else table)."),
             show_default=False,
         ),
     ] = None,
@@ -217,8 +435,8 @@ def score(
             "--output",
             "-o",
             metavar="FILE",
-            rich_help_panel="Output",
-            help="Write to this file (atomically) instead of stdout.",
+            rich_help_panel=N_("Output"),
+            help=N_("Write to this file (atomically) instead of stdout."),
             show_default=False,
         ),
     ] = None,
@@ -227,9 +445,11 @@ def score(
         typer.Option(
             "--rubric",
             metavar="FILE",
-            rich_help_panel="Input",
-            help="Rubric YAML (default: RETAIL_STAGE_RUBRIC, the configuration, else the "
-            "bundled retail-stages rubric).",
+            rich_help_panel=N_("Input"),
+            help=N_(
+                "Rubric YAML (default: RETAIL_STAGE_RUBRIC, the configuration, else the "
+                "bundled retail-stages rubric)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -238,9 +458,11 @@ def score(
         typer.Option(
             "--summary",
             metavar="",
-            rich_help_panel="Output",
-            help="The portfolio view (stages × labels, index spread, dimensions) instead of one "
-            "row per profile.",
+            rich_help_panel=N_("Output"),
+            help=N_(
+                "The portfolio view (stages × labels, index spread, dimensions) instead of one "
+                "row per profile."
+            ),
         ),
     ] = False,
     fail_fast: Annotated[
@@ -248,8 +470,8 @@ def score(
         typer.Option(
             "--fail-fast",
             metavar="",
-            rich_help_panel="Running",
-            help="Stop at the first invalid profile.",
+            rich_help_panel=N_("Running"),
+            help=N_("Stop at the first invalid profile."),
         ),
     ] = False,
     workers: Annotated[
@@ -259,9 +481,11 @@ def score(
             "-w",
             metavar="N",
             min=1,
-            rich_help_panel="Running",
-            help="Processes scoring in parallel (default: 1 for a small batch, every core for "
-            "a large one). The output is the same whatever the number.",
+            rich_help_panel=N_("Running"),
+            help=N_(
+                "Processes scoring in parallel (default: 1 for a small batch, every core for "
+                "a large one). The output is the same whatever the number."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -269,8 +493,8 @@ def score(
         Optional[InputFormat],  # noqa: UP045
         typer.Option(
             "--input-format",
-            rich_help_panel="Input",
-            help="Format of stdin when its content cannot tell.",
+            rich_help_panel=N_("Input"),
+            help=N_("Format of stdin when its content cannot tell."),
             show_default=False,
         ),
     ] = None,
@@ -280,8 +504,8 @@ def score(
             "--max-bytes",
             metavar="BYTES",
             min=1,
-            rich_help_panel="Input",
-            help="Largest file, or JSONL line, accepted, in bytes (default: 5 MiB).",
+            rich_help_panel=N_("Input"),
+            help=N_("Largest file, or JSONL line, accepted, in bytes (default: 5 MiB)."),
             show_default=False,
         ),
     ] = None,
@@ -290,16 +514,20 @@ def score(
         typer.Option(
             "--report-dir",
             metavar="FOLDER",
-            rich_help_panel="Output",
-            help="Also write one report per profile into this folder (named from the company "
-            "id or name; never outside the folder).",
+            rich_help_panel=N_("Output"),
+            help=N_(
+                "Also write one report per profile into this folder (named from the company "
+                "id or name; never outside the folder)."
+            ),
             show_default=False,
         ),
     ] = None,
     report_format: Annotated[
         ReportFormat,
         typer.Option(
-            "--report-format", rich_help_panel="Output", help="Format of the --report-dir reports."
+            "--report-format",
+            rich_help_panel=N_("Output"),
+            help=N_("Format of the --report-dir reports."),
         ),
     ] = ReportFormat.HTML,
     lang: Annotated[
@@ -307,9 +535,11 @@ def score(
         typer.Option(
             "--lang",
             metavar="CODE",
-            rich_help_panel="Input",
-            help="Language of the rubric's texts, e.g. en or zh (default: RETAIL_STAGE_LANG, "
-            "the configuration, the locale, then the rubric's first language).",
+            rich_help_panel=N_("Input"),
+            help=N_(
+                "Language of the rubric's texts, e.g. en or zh (default: RETAIL_STAGE_LANG, "
+                "the configuration, the locale, then the rubric's first language)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -319,8 +549,8 @@ def score(
         typer.Option(
             "--no-merge",
             metavar="",
-            rich_help_panel="Survey exports",
-            help="Score every row of a survey export on its own.",
+            rich_help_panel=N_("Survey exports"),
+            help=N_("Score every row of a survey export on its own."),
         ),
     ] = False,
     mapping: MapOption = None,
@@ -330,8 +560,8 @@ def score(
             "--quiet",
             "-q",
             metavar="",
-            rich_help_panel="Running",
-            help="No summary line at the end.",
+            rich_help_panel=N_("Running"),
+            help=N_("No summary line at the end."),
         ),
     ] = False,
     verbose: Annotated[
@@ -340,13 +570,14 @@ def score(
             "--verbose",
             "-v",
             metavar="",
-            rich_help_panel="Running",
-            help="Also say which rubric and settings were used (and where each came from), how "
-            "many workers scored, and where the time went.",
+            rich_help_panel=N_("Running"),
+            help=N_(
+                "Also say which rubric and settings were used (and where each came from), how "
+                "many workers scored, and where the time went."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Score profiles: one result per profile; invalid ones are reported on stderr."""
     import time
 
     from retail_stage.scoring_run import (
@@ -411,12 +642,7 @@ def score(
         _err(str(exc))
         raise typer.Exit(130) from None
     except OutputClosed:
-        # The reader went away (`| head`): stop quietly, and keep Python from complaining
-        # about the unflushed rest at exit.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(EXIT_INVALID) from None
+        raise _ReaderGone() from None  # the reader went away (`| head`): main ends quietly
     if verbose:
         finished = time.perf_counter()
         _err(
@@ -435,12 +661,18 @@ class ProblemFormat(str, Enum):
     json = "json"
 
 
-@rubric_app.command("validate")
+@rubric_app.command(
+    "validate",
+    cls=_Command,
+    help=N_("Check a rubric: every problem as FILE:LINE:COL: error|warning: MESSAGE."),
+)
 def rubric_validate(
     path: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Argument(
-            metavar="RUBRIC", help="Rubric YAML (default: the bundled rubric).", show_default=False
+            metavar="RUBRIC",
+            help=N_("Rubric YAML (default: the bundled rubric)."),
+            show_default=False,
         ),
     ] = None,
     fmt: Annotated[
@@ -448,12 +680,13 @@ def rubric_validate(
         typer.Option(
             "--format",
             "-f",
-            help="text: FILE:LINE:COL: error|warning: MESSAGE lines on stderr; json: one list "
-            "of {path, line, column, severity, message} on stdout.",
+            help=N_(
+                "text: FILE:LINE:COL: error|warning: MESSAGE lines on stderr; json: one list "
+                "of {path, line, column, severity, message} on stdout."
+            ),
         ),
     ] = ProblemFormat.text,
 ) -> None:
-    """Check a rubric: every problem as FILE:LINE:COL: error|warning: MESSAGE."""
     import json
 
     from retail_stage.loading import read_rubric
@@ -489,17 +722,24 @@ class SchemaKind(str, Enum):
     result = "result"
 
 
-@rubric_app.command("schema")
+@rubric_app.command(
+    "schema",
+    cls=_Command,
+    help=N_(
+        "Print the JSON Schema of a rubric, a profile or a result record (for editors and CI)."
+    ),
+)
 def rubric_schema(
     kind: Annotated[
         SchemaKind,
         typer.Argument(
             metavar="KIND",
-            help="Which schema: rubric, profile, or result (a record of score's json or jsonl).",
+            help=N_(
+                "Which schema: rubric, profile, or result (a record of score's json or jsonl)."
+            ),
         ),
     ] = SchemaKind.rubric,
 ) -> None:
-    """Print the JSON Schema of a rubric, a profile or a result record (for editors and CI)."""
     from retail_stage.schemas import schema_text
 
     sys.stdout.write(schema_text(kind.value))
@@ -508,7 +748,10 @@ def rubric_schema(
 # --- assess and template (questionnaire) ---------------------------------------------------
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    help=N_("Assess a company in the terminal: the rubric's questions, then its stage and label."),
+)
 def assess(
     save: Annotated[
         Optional[Path],  # noqa: UP045
@@ -516,8 +759,10 @@ def assess(
             "--save",
             metavar="FILE",
             show_default=False,
-            help="Profile file the answers are saved to after every answer (default: a new file "
-            "named after the company in this folder). Never overwrites an existing file.",
+            help=N_(
+                "Profile file the answers are saved to after every answer (default: a new file "
+                "named after the company in this folder). Never overwrites an existing file."
+            ),
         ),
     ] = None,
     resume: Annotated[
@@ -526,7 +771,7 @@ def assess(
             "--resume",
             metavar="FILE",
             show_default=False,
-            help="Continue the assessment saved in this file.",
+            help=N_("Continue the assessment saved in this file."),
         ),
     ] = None,
     report: Annotated[
@@ -535,17 +780,16 @@ def assess(
             "--report",
             metavar="FILE",
             show_default=False,
-            help="At the end, also write the report to this file; its extension chooses the "
-            "format: .html, .svg, .txt, .md or .json.",
+            help=N_(
+                "At the end, also write the report to this file; its extension chooses the "
+                "format: .html, .svg, .txt, .md or .json."
+            ),
         ),
     ] = None,
     rubric: RubricOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Assess a company in the terminal: the rubric's questions, then its stage and label."""
-    import contextlib
     import io
-    import os
 
     from rich.console import Console
 
@@ -623,15 +867,23 @@ class TemplateFormat(str, Enum):
         )
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    help=N_(
+        "Write a blank profile (every question as a comment, every answer unknown), or a "
+        "survey sheet to send out (CSV or XLSX, one column a question, drop-downs in XLSX)."
+    ),
+)
 def template(
     fmt: Annotated[
         Optional[TemplateFormat],  # noqa: UP045
         typer.Option(
             "--format",
             "-f",
-            help="yaml: a profile to fill in an editor; csv or xlsx: a sheet with a column per "
-            "question to send out (default: from the -o file's extension, else yaml).",
+            help=N_(
+                "yaml: a profile to fill in an editor; csv or xlsx: a sheet with a column per "
+                "question to send out (default: from the -o file's extension, else yaml)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -641,27 +893,28 @@ def template(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to this file instead of stdout.",
+            help=N_("Write to this file instead of stdout."),
             show_default=False,
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", metavar="", help="Overwrite the --output file if it exists.")
+        bool,
+        typer.Option("--force", metavar="", help=N_("Overwrite the --output file if it exists.")),
     ] = False,
     with_schema: Annotated[
         bool,
         typer.Option(
             "--with-schema",
             metavar="",
-            help="Also write the profile schema (profile.schema.json) beside the --output file, "
-            "so that editors complete and check the answers on any machine.",
+            help=N_(
+                "Also write the profile schema (profile.schema.json) beside the --output file, "
+                "so that editors complete and check the answers on any machine."
+            ),
         ),
     ] = False,
     rubric: RubricOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Write a blank profile (every question as a comment, every answer unknown), or a survey
-    sheet to send out (CSV or XLSX, one column a question, drop-downs in XLSX)."""
     from retail_stage.output import write_atomic
     from retail_stage.questionnaire import SCHEMA_NAME, profile_schema_text, schema_reference
     from retail_stage.template import template_text
@@ -829,20 +1082,27 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to this file (atomically); its extension chooses the format.",
+        help=N_("Write to this file (atomically); its extension chooses the format."),
         show_default=False,
     ),
 ]
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    help=N_(
+        "The full report of one profile: verdict, ladder, 1.0/2.0, dimensions, steps, evidence."
+    ),
+)
 def report(
     profile: Annotated[
         str,
         typer.Argument(
             metavar="PROFILE",
-            help="Profile file (YAML, JSON, JSONL) or survey export (CSV, TSV, XLSX; its "
-            "respondents merged by median), - for stdin; PATH#N for the Nth.",
+            help=N_(
+                "Profile file (YAML, JSON, JSONL) or survey export (CSV, TSV, XLSX; its "
+                "respondents merged by median), - for stdin; PATH#N for the Nth."
+            ),
         ),
     ],
     output: OutputOption = None,
@@ -851,7 +1111,7 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            help="Output format (default: from -o, else terminal).",
+            help=N_("Output format (default: from -o, else terminal)."),
             show_default=False,
         ),
     ] = None,
@@ -861,7 +1121,6 @@ def report(
     mapping: MapOption = None,
     show_ids: ShowIdsOption = False,
 ) -> None:
-    """The full report of one profile: verdict, ladder, 1.0/2.0, dimensions, steps, evidence."""
     from retail_stage.render.report import print_report, render_report
     from retail_stage.render.report_data import build_report
 
@@ -884,13 +1143,16 @@ def report(
     _write_text(output, render_report(result, compiled.rubric, chosen, show_ids))
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    help=N_("Progress between two assessments: stage, label, index, what changed, next steps."),
+)
 def compare(
     old: Annotated[
-        str, typer.Argument(metavar="OLD", help="The earlier assessment (PATH or PATH#N).")
+        str, typer.Argument(metavar="OLD", help=N_("The earlier assessment (PATH or PATH#N)."))
     ],
     new: Annotated[
-        str, typer.Argument(metavar="NEW", help="The later assessment of the same company.")
+        str, typer.Argument(metavar="NEW", help=N_("The later assessment of the same company."))
     ],
     output: OutputOption = None,
     fmt: Annotated[
@@ -898,7 +1160,7 @@ def compare(
         typer.Option(
             "--format",
             "-f",
-            help="Output format (default: from -o, else terminal).",
+            help=N_("Output format (default: from -o, else terminal)."),
             show_default=False,
         ),
     ] = None,
@@ -907,7 +1169,6 @@ def compare(
     merge: MergeOption = None,
     mapping: MapOption = None,
 ) -> None:
-    """Progress between two assessments: stage, label, index, what changed, next steps."""
     from retail_stage.compare import compare as compare_results
     from retail_stage.render.report_compare import (
         comparison_json,
@@ -945,18 +1206,26 @@ class ShowFormat(str, Enum):
     markdown = "markdown"
 
 
-@rubric_app.command("show")
+@rubric_app.command(
+    "show",
+    cls=_Command,
+    help=N_("Show a rubric: stages, dimensions, the label rule and every indicator."),
+)
 def rubric_show(
     path: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Argument(
-            metavar="RUBRIC", help="Rubric YAML (default: the bundled rubric).", show_default=False
+            metavar="RUBRIC",
+            help=N_("Rubric YAML (default: the bundled rubric)."),
+            show_default=False,
         ),
     ] = None,
     fmt: Annotated[
         ShowFormat,
         typer.Option(
-            "--format", "-f", help="table for the terminal, markdown for a handbook, yaml or json."
+            "--format",
+            "-f",
+            help=N_("table for the terminal, markdown for a handbook, yaml or json."),
         ),
     ] = ShowFormat.table,
     lang: LangOption = None,
@@ -966,12 +1235,11 @@ def rubric_show(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to this file (atomically).",
+            help=N_("Write to this file (atomically)."),
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Show a rubric: stages, dimensions, the label rule and every indicator."""
     from retail_stage.output import open_output
 
     rubric = _rubric_in(path, lang)
@@ -1000,22 +1268,25 @@ def rubric_show(
                 stream.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
 
 
-@rubric_app.command("diff")
+@rubric_app.command(
+    "diff",
+    cls=_Command,
+    help=N_("What changed between two rubrics, and which profiles would change stage or label."),
+)
 def rubric_diff(
-    old: Annotated[Path, typer.Argument(metavar="OLD", help="The rubric before.")],
-    new: Annotated[Path, typer.Argument(metavar="NEW", help="The rubric after.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help=N_("The rubric before."))],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help=N_("The rubric after."))],
     profiles: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Argument(
             metavar="PROFILES...",
-            help="Profiles to score under both rubrics (files, folders, globs, -).",
+            help=N_("Profiles to score under both rubrics (files, folders, globs, -)."),
         ),
     ] = None,
     fmt: Annotated[
-        ProblemFormat, typer.Option("--format", "-f", help="text or json.")
+        ProblemFormat, typer.Option("--format", "-f", help=N_("text or json."))
     ] = ProblemFormat.text,
 ) -> None:
-    """What changed between two rubrics, and which profiles would change stage or label."""
     import json
 
     from retail_stage.batch import find_inputs, read_input
@@ -1079,4 +1350,51 @@ def main() -> None:
         # Answered before typer builds every command's parser: start-up time is a feature.
         sys.stdout.write(version_line() + "\n")
         return
-    app()
+    pipe = _stdout_pipe()
+    try:
+        app()
+    except _ReaderGone:
+        _end_quietly()
+    except SystemExit:
+        if pipe is not None and _stdout_pipe() != pipe:
+            # rich met the closed pipe first: it put /dev/null in its place and exits 1.
+            _end_quietly()
+        # What is still buffered goes out now, while a closed pipe can still end quietly.
+        try:
+            sys.stdout.flush()
+        except OSError:
+            _end_quietly()
+        raise
+
+
+def _stdout_pipe() -> tuple[int, int] | None:
+    """Which pipe stdout is (device and inode), None when it is none."""
+    import stat
+
+    try:
+        found = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISFIFO(found.st_mode) else None
+
+
+def _end_quietly() -> None:
+    """End as `git log | head` does when the reader of stdout went away: killed by SIGPIPE
+    (the shell says 141), nothing on stderr; exit 1 where there is no SIGPIPE (Windows)."""
+    import signal
+
+    with contextlib.suppress(OSError, ValueError):
+        # Nobody reads stdout any more: what Python would flush at exit goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if "multiprocessing" in sys.modules:
+        import multiprocessing
+
+        for child in multiprocessing.active_children():
+            child.terminate()
+    pipe = getattr(signal, "SIGPIPE", None)
+    if pipe is not None:
+        with contextlib.suppress(OSError):
+            sys.stderr.flush()
+        signal.signal(pipe, signal.SIG_DFL)
+        os.kill(os.getpid(), pipe)
+    sys.exit(EXIT_INVALID)

@@ -56,7 +56,13 @@ def n_(singular: str, plural: str, n: int) -> str:
     return _active.ngettext(singular, plural, n)
 
 
-KEYWORDS = {"_": None, "n_": (1, 2)}
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue without translating it (yet): for texts fixed when a
+    module is imported, such as the command line's help, translated by `_` when shown."""
+    return message
+
+
+KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 """The functions that mark a message, for Babel's extractor (`n_` takes two: singular, plural)."""
 
 

@@ -33,7 +33,7 @@ PACKAGE = Path(messages.__file__).parent
 def code_messages() -> set[str | tuple[str, str]]:
     """Every message the code passes to `_` or `n_` (as Babel's extractor finds them)."""
     found: set[str | tuple[str, str]] = set()
-    keywords = {"_": None, "n_": (1, 2)}
+    keywords = {"_": None, "n_": (1, 2), "N_": None}
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=keywords
     ):
