@@ -16,6 +16,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from retail_stage.answers import (
+    UNKNOWN,
+    Invalid,
+    Vocabulary,
+    from_share,
+    is_share,
+    normalised,
+    not_an_option,
+    out_of_range,
+    read_text,
+)
+from retail_stage.messages import _
 from retail_stage.rubric import (
     BooleanAnswer,
     ChoiceAnswer,
@@ -37,10 +49,6 @@ EPSILON = 1e-9
 INDEX_CAP = 0.99
 """Below the top stage the index is k + min(A_{k+1}, INDEX_CAP), so it never reaches k + 1."""
 
-_UNKNOWN_WORDS = frozenset({"unknown", "?", ""})
-_NA_WORDS = frozenset({"n/a", "na", "not applicable"})
-_YES = frozenset({"yes", "y", "true"})
-_NO = frozenset({"no", "n", "false"})
 
 Reader = Callable[[Any], "float | None"]
 """An indicator's answer to its score: None unknown, NOT_APPLICABLE n/a; raises AnswerError."""
@@ -385,7 +393,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
             best=max_score(ind.answer),
             gate=ind.gate_score if ind.required else None,
             words=_words(ind),
-            read=_reader(ind),
+            read=_reader(ind, rubric.option_labels.get(ind.id, {})),
         )
         for n, ind in enumerate(rubric.indicators)
     )
@@ -546,25 +554,25 @@ def _words(ind: Indicator) -> dict[str | bool, float | None]:
     return words
 
 
-def _reader(ind: Indicator) -> Reader:
+def _reader(ind: Indicator, labels: Mapping[str, tuple[str, ...]] | None = None) -> Reader:
+    vocabulary = Vocabulary(ind, labels)
     answer = ind.answer
     if isinstance(answer, BooleanAnswer):
-        return _boolean_reader(ind)
+        return _boolean_reader(ind, vocabulary)
     if isinstance(answer, ScaleAnswer):
         levels = dict(zip((lv.id for lv in answer.levels), answer.level_scores(), strict=True))
-        return _option_reader(ind, levels, "level")
+        return _option_reader(ind, levels, vocabulary, _("level"))
     if isinstance(answer, ChoiceAnswer):
-        return _option_reader(ind, {o.id: o.score for o in answer.options}, "option")
+        scores = {o.id: o.score for o in answer.options}
+        return _option_reader(ind, scores, vocabulary, _("option"))
     if isinstance(answer, MultiAnswer):
-        return _multi_reader(ind, {o.id: o.score for o in answer.options})
-    return _number_reader(ind, answer)
+        return _multi_reader(ind, {o.id: o.score for o in answer.options}, vocabulary)
+    return _number_reader(ind, answer, vocabulary)
 
 
 _WORD_CLASSES = (str, bool)
 """Answers looked up in an indicator's `words`. Only a yes/no indicator has True and False
 there, and no table has a number key (True == 1), so a number always goes to `read`."""
-
-_NOT_SPECIAL = -2.0
 
 MEMO_SIZE = 4096
 """Answers a list or number indicator keeps the score of, once read and found good: the
@@ -574,21 +582,16 @@ _NUMBERS = (int, float)
 """Exactly these classes (not bool, a subclass of int) are kept by the number memo."""
 
 
-def _special(value: str, ind: Indicator) -> float | None:
-    """None for a word meaning unknown, NOT_APPLICABLE for n/a (where allowed), else
-    _NOT_SPECIAL; raises for an n/a the indicator does not allow."""
-    word = value.strip().lower()
-    if word in _UNKNOWN_WORDS:
-        return None
-    if word in _NA_WORDS:
-        if ind.allow_na:
-            return NOT_APPLICABLE
-        why = "it is a gate" if ind.required else "the rubric does not allow it here"
-        raise AnswerError((), f"'n/a' is not accepted for {ind.id!r}: {why}")
-    return _NOT_SPECIAL
+def _from_text(vocabulary: Vocabulary, value: str) -> Any:
+    """What a text answer that is not a plain word means (`answers.read_text`, the reading
+    `assess` gives typed text); raises AnswerError with the reason `assess` would give."""
+    found = read_text(vocabulary, value)
+    if isinstance(found, Invalid):
+        raise AnswerError((), found.reason)
+    return found
 
 
-def _boolean_reader(ind: Indicator) -> Reader:
+def _boolean_reader(ind: Indicator, vocabulary: Vocabulary) -> Reader:
     def read(value: Any) -> float | None:
         if value is True:
             return 1.0
@@ -597,39 +600,47 @@ def _boolean_reader(ind: Indicator) -> Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            special = _special(value, ind)
-            if special != _NOT_SPECIAL:
-                return special
-            word = value.strip().lower()
-            if word in _YES:
-                return 1.0
-            if word in _NO:
-                return 0.0
-        raise AnswerError((), f"expected yes or no for {ind.id!r}, got {_show(value)}")
+            found = _from_text(vocabulary, value)
+            if found is True or found is False:
+                return float(found)
+            return None if found == UNKNOWN else NOT_APPLICABLE
+        raise AnswerError(
+            (),
+            _("expected yes or no for {indicator}, got {value}").format(
+                indicator=repr(ind.id), value=_show(value)
+            ),
+        )
 
     return read
 
 
-def _option_reader(ind: Indicator, scores: dict[str, float], what: str) -> Reader:
-    expected = ", ".join(scores)
-
+def _option_reader(
+    ind: Indicator, scores: dict[str, float], vocabulary: Vocabulary, what: str
+) -> Reader:
     def read(value: Any) -> float | None:
         if value is None:
             return None
         if isinstance(value, str):
             if value in scores:
                 return scores[value]
-            special = _special(value, ind)
-            if special != _NOT_SPECIAL:
-                return special
-        raise AnswerError((), f"expected one {what} of {ind.id!r}: {expected}; got {_show(value)}")
+            found = _from_text(vocabulary, value)
+            return scores[found] if found in scores else _special(found)
+        raise AnswerError(
+            (),
+            _("expected one {what} of {indicator}: {expected}; got {value}").format(
+                what=what, indicator=repr(ind.id), expected=", ".join(scores), value=_show(value)
+            ),
+        )
 
     return read
 
 
-def _multi_reader(ind: Indicator, scores: dict[str, float]) -> Reader:
-    expected = ", ".join(scores)
+def _special(found: str) -> float | None:
+    """The score of the unknown or n/a answer that `answers.read_text` found."""
+    return None if found == UNKNOWN else NOT_APPLICABLE
 
+
+def _multi_reader(ind: Indicator, scores: dict[str, float], vocabulary: Vocabulary) -> Reader:
     seen_before: dict[tuple[Any, ...], float] = {}
 
     def read(value: Any) -> float | None:
@@ -648,23 +659,31 @@ def _multi_reader(ind: Indicator, scores: dict[str, float]) -> Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            special = _special(value, ind)
-            if special != _NOT_SPECIAL:
-                return special
-            value = [value]
+            found = _from_text(vocabulary, value)
+            if not isinstance(found, list):
+                return _special(found)
+            value = found
         if not isinstance(value, list):
-            raise AnswerError((), f"expected a list of options of {ind.id!r}, got {_show(value)}")
+            raise AnswerError(
+                (),
+                _("expected a list of options of {indicator}, got {value}").format(
+                    indicator=repr(ind.id), value=_show(value)
+                ),
+            )
         chosen: list[float] = []
         seen: set[str] = set()
         for place, item in enumerate(value):
-            if not isinstance(item, str) or item not in scores:
+            option = item if item in scores or not isinstance(item, str) else None
+            if option is None:  # a label, in any language of the rubric
+                option = vocabulary.words.get(normalised(item))
+            if not isinstance(option, str) or option not in scores:
+                raise AnswerError((place,), not_an_option(vocabulary, str(item)))
+            if option in seen:
                 raise AnswerError(
-                    (place,), f"unknown option {_show(item)} for {ind.id!r}; expected {expected}"
+                    (place,), _("option {option} is listed twice").format(option=repr(option))
                 )
-            if item in seen:
-                raise AnswerError((place,), f"option {item!r} is listed twice")
-            seen.add(item)
-            chosen.append(scores[item])
+            seen.add(option)
+            chosen.append(scores[option])
         # s = min(1, sum of chosen scores); fsum is exactly rounded, so the order of the
         # options never changes the score.
         return min(1.0, math.fsum(chosen))
@@ -672,10 +691,9 @@ def _multi_reader(ind: Indicator, scores: dict[str, float]) -> Reader:
     return read
 
 
-def _number_reader(ind: Indicator, answer: NumberAnswer) -> Reader:
+def _number_reader(ind: Indicator, answer: NumberAnswer, vocabulary: Vocabulary) -> Reader:
     bands = tuple((b.min, b.score) for b in reversed(answer.bands))
-    low, high = answer.min, answer.max
-    unit = f" {answer.unit}" if answer.unit else ""
+    share = is_share(answer)
 
     seen_before: dict[int | float, float] = {}
 
@@ -685,25 +703,33 @@ def _number_reader(ind: Indicator, answer: NumberAnswer) -> Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            special = _special(value, ind)
-            if special != _NOT_SPECIAL:
-                return special
+            found = _from_text(vocabulary, value)  # a share already read as percent
+            return _special(found) if isinstance(found, str) else score(found)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise AnswerError((), f"expected a number for {ind.id!r}, got {_show(value)}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise AnswerError((), f"expected a finite number for {ind.id!r}, got {value}")
-        if (low is not None and value < low) or (high is not None and value > high):
-            shown = f"{value:g}" if isinstance(value, float) else _show(value)
             raise AnswerError(
                 (),
-                f"{shown}{unit} is out of range for {ind.id!r}: expected "
-                f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}{unit}",
+                _("expected a number for {indicator}, got {value}").format(
+                    indicator=repr(ind.id), value=_show(value)
+                ),
             )
-        # The score of the highest band whose `min` the value reaches.
-        score = next((band_score for band_min, band_score in bands if value >= band_min), 0.0)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AnswerError(
+                (),
+                _("expected a finite number for {indicator}, got {value}").format(
+                    indicator=repr(ind.id), value=value
+                ),
+            )
+        result = score(from_share(value) if share else value)
         if value.__class__ in _NUMBERS and len(seen_before) < MEMO_SIZE:
-            seen_before[value] = score
-        return score
+            seen_before[value] = result
+        return result
+
+    def score(value: float) -> float:
+        reason = out_of_range(answer, value)
+        if reason is not None:
+            raise AnswerError((), reason)
+        # The score of the highest band whose `min` the value reaches.
+        return next((band_score for band_min, band_score in bands if value >= band_min), 0.0)
 
     return read
 
@@ -981,7 +1007,7 @@ def _next_steps(
     # The smallest set: every failed gate, then the largest gains until the threshold is met.
     missing = stages[k][2] * weight_sum - known[k] - EPSILON
     gained, chosen = 0.0, 0
-    for passing, minus_loss, _ in candidates:
+    for passing, minus_loss, _gain in candidates:
         if passing and gained >= missing:
             break
         gained -= minus_loss

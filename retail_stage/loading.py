@@ -7,6 +7,7 @@ line and column of the value to fix.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -249,11 +250,29 @@ def read_rubric(
     else:
         # The whole is checked on the runtime objects, the same that scoring reads.
         rubric, fields = rubric_model.to_runtime(model), []
+        rubric = dataclasses.replace(rubric, option_labels=_option_labels(content, rubric))
         whole += [place(p.loc, p.message, p.severity) for p in check_rubric(rubric)]
     problems = sorted(fields + whole, key=_in_reading_order)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return rubric, problems
+
+
+def _option_labels(content: Any, rubric: Rubric) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each option's label in every language of the rubric, from its checked file data (the
+    runtime rubric keeps the labels of one language only)."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for ind, raw in zip(rubric.indicators, content["indicators"], strict=True):
+        answer = raw.get("answer") or {}
+        options = answer.get("levels") or answer.get("options") or []
+        labels = {}
+        for option in options:
+            label = option.get("label")
+            given = [label] if isinstance(label, str) else list(label.values())
+            labels[str(option["id"])] = tuple(dict.fromkeys(str(text) for text in given))
+        if labels:
+            found[ind.id] = labels
+    return found
 
 
 def _in_reading_order(problem: Problem) -> tuple[int, int]:

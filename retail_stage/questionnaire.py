@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
-import math
 import os
 import re
 import shlex
@@ -28,38 +27,30 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import yaml
 
-from retail_stage.questions import (
-    NA_WORDS,
-    YES_WORDS,
-    bare_value,
-    describe,
-    options_of,
-    question_order,
+from retail_stage.answers import (
+    NOT_APPLICABLE as NOT_APPLICABLE,
 )
-from retail_stage.rubric import (
-    BooleanAnswer,
-    Indicator,
-    MultiAnswer,
-    NumberAnswer,
+from retail_stage.answers import (
+    UNKNOWN,
+    Invalid,
+    Vocabulary,
+    normalised,
+    read_text,
 )
+from retail_stage.messages import _, n_
+from retail_stage.questions import bare_value, describe, question_order
+from retail_stage.questions import options_of as options_of
+from retail_stage.rubric import Indicator
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from retail_stage.engine import CompiledRubric, Result
 
-UNKNOWN = "unknown"
-"""How a skipped question is saved: answered, but the answer is not known."""
-
-NOT_APPLICABLE = "n/a"
-"""How a question that does not apply to the business is saved (only where the rubric allows)."""
-
 RESUME_COMMAND = "retail-stage assess --resume"
 """The start of the command line that continues a saved assessment."""
 
-_NO = frozenset({"n", "no", "false"})
-_SKIP = frozenset({"s", "skip", "unknown"})
-_NONE_CHOSEN = frozenset({"0", "none", "-"})
+_SKIP = frozenset({"s", "skip", "跳过"})
 _NOTE = re.compile(r"(?:^|\s)#")
 
 
@@ -76,11 +67,14 @@ class Command(enum.Enum):
 _COMMANDS = {
     "b": Command.BACK,
     "back": Command.BACK,
+    "返回": Command.BACK,
     "h": Command.HELP,
     "help": Command.HELP,
     "?": Command.HELP,
+    "帮助": Command.HELP,
     "q": Command.QUIT,
     "quit": Command.QUIT,
+    "退出": Command.QUIT,
 }
 
 
@@ -96,137 +90,46 @@ class Answer:
         return {"value": self.value, "note": self.note} if self.note else self.value
 
 
-@dataclass(frozen=True)
-class Invalid:
-    """A line that is not an answer to this question, and the one-line reason why."""
-
-    reason: str
-
-
 def split_note(text: str) -> tuple[str, str]:
-    """(answer, note): the note is what follows the first `#` that starts a word."""
-    found = _NOTE.search(text)
+    """(answer, note): the note is what follows the first `#` (or full-width `＃`) that starts
+    a word."""
+    found = _NOTE.search(text.replace("＃", "#"))
     if found is None:
         return text.strip(), ""
     return text[: found.start()].strip(), text[found.end() :].strip()
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 30 else text[:29] + "…")
-
-
-def parse_answer(ind: Indicator, text: str) -> Answer | Command | Invalid:
+def parse_answer(
+    ind: Indicator, text: str, labels: Mapping[str, tuple[str, ...]] | None = None
+) -> Answer | Command | Invalid:
     """What a typed line means for this indicator; never raises.
 
-    Accepts an option's number, label (any case) or id; y/n/yes/no; a number in the
-    indicator's range; several options as `1,3` or labels; `s`/`unknown`; `n/a` where the
-    rubric allows it; the commands b, h, q; a note after ` # `.
+    Accepts what a profile file accepts (`answers.read_text`: yes/no and 是/否, an option's
+    label in any language of the rubric (`labels`, the rubric's `option_labels` of the
+    indicator) or its id, a number, full-width forms) and an option's number on the screen,
+    several as `1,3`; `s` skips (unknown); the commands b, h, q; a note after ` # `.
     """
     body, note = split_note(text)
-    word = _norm(body)
+    word = normalised(body)
     if not word:
         if note:
-            return Invalid("type the answer before the note, e.g. '2 # seen in the flagship store'")
+            return Invalid(
+                _("type the answer before the note, e.g. '{example}'").format(
+                    example=_("2 # seen in the flagship store")
+                )
+            )
         return Command.KEEP
     command = _COMMANDS.get(word)
     if command is not None:
         if note:
-            return Invalid(f"{body} takes no note; a note goes after an answer")
+            return Invalid(
+                _("{command} takes no note; a note goes after an answer").format(command=body)
+            )
         return command
     if word in _SKIP:
         return Answer(UNKNOWN, note)
-    if word in NA_WORDS:
-        if ind.allow_na:
-            return Answer(NOT_APPLICABLE, note)
-        why = "it is a gate of its stage" if ind.required else "the rubric does not allow it here"
-        return Invalid(f"n/a is not accepted for this question: {why}; s skips it as unknown")
-    value = _value(ind, body)
+    value = read_text(Vocabulary(ind, labels), body, numbered=True)
     return value if isinstance(value, Invalid) else Answer(value, note)
-
-
-def _pick(options: list[tuple[str, str]], token: str) -> str | Invalid | None:
-    """The option id a token names (number, id or label), an Invalid number, or None."""
-    word = _norm(token)
-    if word.isdigit():
-        k = int(word)
-        if 1 <= k <= len(options):
-            return options[k - 1][0]
-        return Invalid(f"there is no option {k}: choose 1 to {len(options)}")
-    for option_id, label in options:
-        if word in (option_id.casefold(), _norm(label)):
-            return option_id
-    return None
-
-
-def _value(ind: Indicator, body: str) -> Any:
-    answer = ind.answer
-    word = _norm(body)
-    if isinstance(answer, BooleanAnswer):
-        if word in YES_WORDS:
-            return True
-        if word in _NO:
-            return False
-        return Invalid(f"{_shown(body)} is not an answer: type y or n (s skips)")
-    if isinstance(answer, NumberAnswer):
-        return _number(answer, body)
-    options = options_of(ind)
-    if isinstance(answer, MultiAnswer):
-        return _several(options, body)
-    chosen = _pick(options, body)
-    if chosen is None:
-        return Invalid(
-            f"{_shown(body)} is not one of the options: type 1 to {len(options)}, a label or an id"
-        )
-    return chosen
-
-
-def _several(options: list[tuple[str, str]], body: str) -> list[str] | Invalid:
-    whole = _pick(options, body)  # a label may itself contain a comma
-    if isinstance(whole, str):
-        return [whole]
-    if _norm(body) in _NONE_CHOSEN:
-        return []
-    tokens = [t for t in body.split(",") if t.strip()]
-    if len(tokens) == 1 and all(part.isdigit() for part in tokens[0].split()):
-        tokens = tokens[0].split()  # "1 3" as well as "1,3"
-    chosen: set[str] = set()
-    for token in tokens:
-        found = _pick(options, token)
-        if isinstance(found, Invalid):
-            return found
-        if found is None:
-            return Invalid(
-                f"{_shown(token.strip())} is not one of the options: type numbers like 1,3, "
-                "labels or ids separated by commas, or 0 for none"
-            )
-        chosen.add(found)
-    return [option_id for option_id, _ in options if option_id in chosen]
-
-
-def _number(answer: NumberAnswer, body: str) -> int | float | Invalid:
-    text = body.strip()
-    for suffix in (answer.unit, "%"):
-        if suffix and text.endswith(suffix):
-            text = text[: -len(suffix)].strip()
-    unit = f" {answer.unit}" if answer.unit else ""
-    low = "" if answer.min is None else f"{answer.min:g}"
-    high = "" if answer.max is None else f"{answer.max:g}"
-    expected = f"a number from {low} to {high}{unit}" if low and high else f"a number{unit}"
-    try:
-        number = float(text)
-    except ValueError:
-        return Invalid(f"{_shown(body)} is not a number: type {expected} (s skips)")
-    if not math.isfinite(number):
-        return Invalid(f"type {expected}")
-    if (answer.min is not None and number < answer.min) or (
-        answer.max is not None and number > answer.max
-    ):
-        return Invalid(f"{number:g}{unit} is out of range: type {expected}")
-    return int(number) if number.is_integer() else number
 
 
 def applies(compiled: CompiledRubric, ind: Indicator, answers: Mapping[str, Any]) -> bool:
@@ -359,16 +262,19 @@ def profile_text(assessment: Assessment, path: Path, rubric_arg: str | None = No
     questions = assessment.questions()
     answered = sum(1 for ind in questions if ind.id in assessment.answers)
     progress = (
-        "every question answered"
+        _("every question answered")
         if answered == len(questions)
-        else f"{answered} of {len(questions)} questions answered; "
-        f"continue with: {resume_command(path, rubric_arg)}"
+        else _("{answered} of {total} questions answered; continue with: {command}").format(
+            answered=answered, total=len(questions), command=resume_command(path, rubric_arg)
+        )
     )
     # A line break in a file name must not end the comment and start YAML.
     progress = re.sub(r"[\x00-\x1f\x7f]", "?", progress)
     return (
         schema_comment(schema_reference(path.parent))
-        + f"\n# Saved by retail-stage assess: {progress}\n"
+        + "\n# "
+        + _("Saved by retail-stage assess: {progress}").format(progress=progress)
+        + "\n"
         + dump_yaml(assessment.profile())
     )
 
@@ -401,15 +307,27 @@ class UsageError(ValueError):
 def check_save_target(path: Path) -> None:
     """Refuse a --save file that already holds something: it would be overwritten."""
     if path.is_dir():
-        raise UsageError(f"{path}: error: is a folder; --save takes a file name")
+        raise UsageError(
+            _("{path}: error: is a folder; --save takes a file name").format(path=path)
+        )
     if not path.parent.resolve().is_dir():
-        raise UsageError(f"{path}: error: folder {str(path.parent)!r} does not exist")
+        raise UsageError(
+            _("{path}: error: folder {folder} does not exist").format(
+                path=path, folder=repr(str(path.parent))
+            )
+        )
     if path.exists() and path.stat().st_size > 0:
         company = _company_in(path)
-        held = f"the assessment of {company!r}" if company else "something else"
+        held = (
+            _("the assessment of {company}").format(company=repr(company))
+            if company
+            else _("something else")
+        )
         raise UsageError(
-            f"{path}: error: file exists and holds {held}; continue it with "
-            f"'{resume_command(path)}' or choose another --save file"
+            _(
+                "{path}: error: file exists and holds {held}; continue it with '{command}' or "
+                "choose another --save file"
+            ).format(path=path, held=held, command=resume_command(path))
         )
 
 
@@ -439,10 +357,12 @@ def load_resume(path: Path, compiled: CompiledRubric) -> tuple[Assessment, tuple
     try:
         data = read_file_limited(str(path), shown, DEFAULT_MAX_BYTES)
     except OSError as exc:
-        raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
+        raise SourceError(
+            Problem(shown, _("cannot read: {reason}").format(reason=exc.strerror or exc))
+        ) from None
     documents = list(documents_from_text(decode(data, shown), shown, "yaml"))
     if len(documents) != 1:
-        raise SourceError(Problem(shown, "expected one profile to resume, found several", 1, 1))
+        raise SourceError(Problem(shown, _("expected one profile to resume, found several"), 1, 1))
     (document,) = documents
     if isinstance(document, Failure):  # pragma: no cover - only JSONL input yields failures
         raise SourceError(document.problems)
@@ -557,6 +477,16 @@ class _Quit(Exception):
     pass
 
 
+def _why(stopped_by: str | None) -> str:
+    """Why the questionnaire stopped, in the interface language (`Outcome.stopped_by` stays
+    English: the command reads it)."""
+    return {
+        "you typed q": _("you typed q"),
+        "the input ended": _("the input ended"),
+        "the terminal closed": _("the terminal closed"),
+    }.get(stopped_by or "", stopped_by or "")
+
+
 class _SaveFailed(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
@@ -630,13 +560,13 @@ class Questionnaire:
 
         name = ""
         while not name:
-            name = " ".join(self.terminal.read("Company name (required): ").split())
+            name = " ".join(self.terminal.read(_("Company name (required): ")).split())
             if not name:
-                self.terminal.show(views.problem("a company name is required"))
+                self.terminal.show(views.problem(_("a company name is required")))
         company: dict[str, Any] = {"name": name}
         for key, prompt in (
-            ("sector", "Sector (optional, Enter skips): "),
-            ("country", "Country (optional): "),
+            ("sector", _("Sector (optional, Enter skips): ")),
+            ("country", _("Country (optional): ")),
         ):
             value = " ".join(self.terminal.read(prompt).split())
             if value:
@@ -655,12 +585,18 @@ class Questionnaire:
             if self.path != wanted:
                 self.terminal.show(
                     views.note(
-                        f"{wanted.name} already exists, so this assessment goes to "
-                        f"{self.path.name}; to continue that one: {resume_command(wanted)}"
+                        _(
+                            "{wanted} already exists, so this assessment goes to {path}; to "
+                            "continue that one: {command}"
+                        ).format(
+                            wanted=wanted.name, path=self.path.name, command=resume_command(wanted)
+                        )
                     )
                 )
         self._save()
-        self.terminal.show(views.note(f"Every answer is saved at once to {self.path}."))
+        self.terminal.show(
+            views.note(_("Every answer is saved at once to {path}.").format(path=self.path))
+        )
 
     def _show_answered(self) -> None:
         from retail_stage.render import assess as views
@@ -714,17 +650,19 @@ class Questionnaire:
 
         assert self.assessment is not None
         while True:
-            reply = parse_answer(ind, self.terminal.read(PROMPT))
+            labels = self.compiled.rubric.option_labels.get(ind.id)
+            reply = parse_answer(ind, self.terminal.read(PROMPT), labels)
             if isinstance(reply, Invalid):
                 self.terminal.show(views.problem(reply.reason))
+                self.terminal.show(views.note(views.hint(ind)))
             elif reply is Command.HELP:
                 self.terminal.show(views.help_view(ind, self.compiled.rubric))
             elif reply is Command.QUIT:
                 raise _Quit
             elif reply is Command.KEEP and ind.id not in self.assessment.answers:
-                self.terminal.show(views.problem("type an answer, or s to skip it as unknown"))
+                self.terminal.show(views.problem(_("type an answer, or s to skip it as unknown")))
             elif reply is Command.BACK and self.position == 0:
-                self.terminal.show(views.problem("this is the first question"))
+                self.terminal.show(views.problem(_("this is the first question")))
             else:
                 return reply
 
@@ -741,15 +679,24 @@ class Questionnaire:
     def _stopped(self, why: str | None, code: int) -> Outcome:
         from retail_stage.render import assess as views
 
+        shown = _why(why)
         if self.assessment is None or self.path is None:
-            message = f"Stopped ({why}) before the first answer: nothing was saved."
+            message = _("Stopped ({why}) before the first answer: nothing was saved.").format(
+                why=shown
+            )
         else:
             with contextlib.suppress(_SaveFailed):
                 self._save()  # the interruption may have hit the last write
             answered = len(self.assessment.answers)
-            message = (
-                f"Stopped ({why}). {answered} answer{'s' * (answered != 1)} saved in "
-                f"{self.path}. To continue: {resume_command(self.path, self.rubric_arg)}"
+            message = n_(
+                "Stopped ({why}). {n} answer saved in {path}. To continue: {command}",
+                "Stopped ({why}). {n} answers saved in {path}. To continue: {command}",
+                answered,
+            ).format(
+                why=shown,
+                n=answered,
+                path=self.path,
+                command=resume_command(self.path, self.rubric_arg),
             )
         with contextlib.suppress(OSError):  # a closed terminal (SIGHUP) cannot show it
             self.terminal.show(views.note("\n" + message, style="bold"))
@@ -762,8 +709,10 @@ class Questionnaire:
 
         self.terminal.show(
             views.problem(
-                f"cannot save to {self.path}: {exc.strerror or exc}; "
-                "the answers so far are printed below, copy them into a file"
+                _(
+                    "cannot save to {path}: {reason}; the answers so far are printed below, "
+                    "copy them into a file"
+                ).format(path=self.path, reason=exc.strerror or exc)
             )
         )
         if self.assessment is not None and self.path is not None:

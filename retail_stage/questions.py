@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from retail_stage.messages import _
 from retail_stage.rubric import (
     BooleanAnswer,
     ChoiceAnswer,
@@ -47,15 +48,15 @@ def describe(ind: Indicator, stored: Any) -> str:
     word = value.strip().lower() if isinstance(value, str) else None
     labels = dict(options_of(ind))
     if value is None or word in ("unknown", "?", ""):
-        text = "unknown (skipped)"
+        text = _("unknown (skipped)")
     elif word in NA_WORDS:
-        text = "n/a"
+        text = _("n/a")
     elif isinstance(ind.answer, BooleanAnswer):
-        text = "yes" if value is True or word in YES_WORDS else "no"
+        text = _("yes") if value is True or word in YES_WORDS else _("no")
     elif isinstance(value, (int, float)) and isinstance(ind.answer, NumberAnswer):
         text = f"{value:g} {ind.answer.unit}".rstrip()
     elif isinstance(value, list):
-        text = "; ".join(labels.get(str(v), str(v)) for v in value) or "none"
+        text = _("; ").join(labels.get(str(v), str(v)) for v in value) or _("none")
     else:
         text = labels.get(str(value), str(value))
     return f"{text}  # {note}" if note else text

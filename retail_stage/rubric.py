@@ -198,6 +198,12 @@ class Rubric:
     indicators: tuple[Indicator, ...]
     lang: str
     """The language of this rubric's texts (one of `languages`)."""
+    option_labels: Mapping[str, Mapping[str, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Indicator id to option (or level) id to its label in each of `languages`: what an
+    answer may be written as besides the id, whatever language the texts are resolved to
+    (empty for a rubric made in code: its labels are those of `lang`)."""
 
 
 _ANSWERS: dict[str, Any] = {
@@ -245,6 +251,10 @@ def rubric_from_data(data: Mapping[str, Any]) -> Rubric:
             "dimensions": tuple(Dimension(**dimension) for dimension in data["dimensions"]),
             "label": LabelRule(**data["label"]),
             "indicators": tuple(indicator_from_data(ind) for ind in data["indicators"]),
+            "option_labels": {
+                ind: {option: tuple(labels) for option, labels in options.items()}
+                for ind, options in data.get("option_labels", {}).items()
+            },
         }
     )
 

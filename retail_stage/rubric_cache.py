@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 ENV = "RETAIL_STAGE_CACHE_DIR"
 """Environment variable naming the cache folder, before the platform's own."""
 
-FORMAT = 1
+FORMAT = 2
 """Version of an entry's layout: entries of another one are ignored."""
 
 

@@ -126,10 +126,12 @@ def test_bad_input_back_help_keep_and_skip(mini: CompiledRubric, tmp_path: Path)
     lines = ["", "Acme", "", "", "maybe", "y", "b", "h", "", "s", "b", "", "1", "q"]
     outcome, out = run(mini, lines, tmp_path)
     assert "✗ a company name is required" in out
-    assert "✗ 'maybe' is not an answer: type y or n (s skips)" in out
+    assert "✗ 'maybe' is not yes or no" in out
     assert "✗ this is the first question" not in out
     assert "Source: “Multi-channel retail refers to enterprises”" in out
-    assert "a · counts towards Stage one · weight 2 · focus traffic · a gate" in out
+    assert "counts towards Stage one · weight 2 · focus traffic (front end) · a gate" in out
+    assert "a · counts" not in out  # no indicator id
+    assert "y/n · s skip · b back · h help · q quit · # note" in out.split("'maybe'")[1]
     assert "Current answer (Enter keeps it): yes" in out
     assert "Current answer (Enter keeps it): unknown (skipped)" in out
     assert outcome.stopped_by == "you typed q"
@@ -569,5 +571,7 @@ def test_cli_assess_in_chinese_asks_the_rubric_in_chinese(tmp_path: Path) -> Non
         app, ["assess", "--lang", "zh", "--save", str(tmp_path / "a.yaml")], input="Acme\n\n\n"
     )
     assert result.exit_code == 0, result.output
-    assert "Question 1/36 · 渠道" in result.stdout
+    assert "第 1/36 题 · 渠道" in result.stdout
     assert "企业是否通过两个或以上完整的渠道销售" in result.stdout
+    assert "企业名称（必填）：" in result.stdout
+    assert "是/否 · s 跳过 · b 上一题 · h 帮助 · q 退出 · # 备注" in result.stdout

@@ -15,6 +15,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from retail_stage.answers import expected_number
+from retail_stage.messages import _, n_
 from retail_stage.questions import describe, options_of, question_order
 from retail_stage.render.table import stage_style
 from retail_stage.render.text import literal
@@ -62,32 +64,43 @@ def intro(rubric: Rubric, resuming: bool) -> RenderableType:
         )
     count = len(question_order(rubric))
     keys = Text.assemble(
-        (f"{count} questions", "bold"),
-        " grouped by topic (fewer when a follow-up does not apply). Answer with an option's "
-        "number or label, y/n, or a number.\n",
+        (n_("{n} question", "{n} questions", count).format(n=count), "bold"),
+        _(
+            " grouped by topic (fewer when a follow-up does not apply). Answer with an option's "
+            "number or label, y/n, or a number."
+        ),
+        "\n",
         ("s", "bold"),
-        " skip (unknown)   ",
+        _(" skip (unknown)   "),
         ("n/a", "bold"),
-        " where it does not apply   ",
+        _(" where it does not apply   "),
         ("b", "bold"),
-        " back   ",
+        _(" back   "),
         ("h", "bold"),
-        " help and source   ",
+        _(" help and source   "),
         ("q", "bold"),
-        " save and quit\n",
-        "A note after # is saved with the answer: ",
-        ("2 # only in flagship stores", "italic"),
+        _(" save and quit"),
+        "\n",
+        _("A note after # is saved with the answer: "),
+        (_("2 # only in flagship stores"), "italic"),
     )
     if resuming:
-        keys.append("\nResuming a saved assessment.")
+        keys.append("\n" + _("Resuming a saved assessment."))
     body = Group(
-        _join(literal(rubric.title, "bold"), Text(f"  (rubric {rubric.id} {rubric.version})")),
+        _join(
+            literal(rubric.title, "bold"),
+            literal(
+                _("  (rubric {rubric} {version})").format(rubric=rubric.id, version=rubric.version)
+            ),
+        ),
         Text(),
         ladder,
         Text(),
         Text(
-            "Label 1.0: digitalization is about traffic (the front end). "
-            "2.0: it has reached supply and production (the middle and back end)."
+            _(
+                "Label 1.0: digitalization is about traffic (the front end). "
+                "2.0: it has reached supply and production (the middle and back end)."
+            )
         ),
         Text(),
         keys,
@@ -97,27 +110,27 @@ def intro(rubric: Rubric, resuming: bool) -> RenderableType:
 
 def header(number: int, total: int, dimension: str) -> Text:
     """`Question 7/38 · Inventory & fulfilment`."""
-    return _join(Text(f"Question {number}/{total} · "), literal(dimension))
+    return _join(
+        Text(_("Question {number}/{total} · ").format(number=number, total=total)),
+        literal(dimension),
+    )
 
 
-def _hint(ind: Indicator, option_count: int) -> str:
+def hint(ind: Indicator) -> str:
+    """The keys a question takes: `y/n · s skip · b back · h help · q quit · # note`."""
     kind = ind.answer.kind
     if kind == "boolean":
-        answer = "y/n"
+        answer = _("y/n")
     elif isinstance(ind.answer, NumberAnswer):
-        unit = f" {ind.answer.unit}" if ind.answer.unit else ""
-        low, high = ind.answer.min, ind.answer.max
-        answer = (
-            f"a number {low:g}-{high:g}{unit}"
-            if low is not None and high is not None
-            else f"a number{unit}"
-        )
+        answer = expected_number(ind.answer)
     elif kind == "multi":
-        answer = "numbers like 1,3 or labels · 0 none"
+        answer = _("numbers like 1,3 or labels · 0 none")
     else:
-        answer = f"1-{option_count} or a label"
+        answer = _("1-{count} or a label").format(count=len(options_of(ind)))
     na = " · n/a" if ind.allow_na else ""
-    return f"{answer} · s skip{na} · b back · h help · q quit · # note"
+    return _("{answer} · s skip{na} · b back · h help · q quit · # note").format(
+        answer=answer, na=na
+    )
 
 
 def question(
@@ -143,35 +156,45 @@ def question(
     if current is not None:
         parts.append(
             Text.assemble(
-                "Current answer (Enter keeps it): ", literal(describe(ind, current), "bold")
+                _("Current answer (Enter keeps it): "), literal(describe(ind, current), "bold")
             )
         )
-    parts.append(Text(_hint(ind, len(options)), style="dim"))
+    parts.append(Text(hint(ind), style="dim"))
     return Group(*parts)
 
 
 def help_view(ind: Indicator, rubric: Rubric) -> RenderableType:
-    """The help, the source sentence, and where the indicator counts."""
+    """The help, the source sentence, and where the indicator counts (in words, no ids)."""
     stages = {s.id: s.name for s in rubric.stages}
+    questions = {other.id: other.question for other in rubric.indicators}
     lines: list[RenderableType] = []
     if ind.help:
         lines.append(literal(ind.help))
     if ind.source:
-        lines.append(Text.assemble("Source: ", literal(f"“{ind.source.strip()}”", "italic")))
-    where = f"{ind.id} · counts towards {stages.get(ind.stage, ind.stage)} · weight {ind.weight:g}"
-    where += f" · focus {ind.focus}"
+        lines.append(Text.assemble(_("Source: "), literal(f"“{ind.source.strip()}”", "italic")))
+    focus = _("supply (middle and back end)") if ind.focus == "supply" else _("traffic (front end)")
+    where = _("counts towards {stage} · weight {weight} · focus {focus}").format(
+        stage=stages.get(ind.stage, ind.stage), weight=f"{ind.weight:g}", focus=focus
+    )
     if ind.required:
-        where += " · a gate: the stage is not met without it"
+        where += _(" · a gate: the stage is not met without it")
     lines.append(literal(where, "dim"))
     if ind.ask_if is not None:
+        otherwise = _("n/a") if ind.if_not_asked == "n/a" else _("zero")
         lines.append(
             literal(
-                f"Asked only when {ind.ask_if.indicator} scores above {ind.ask_if.above:g}; "
-                f"otherwise it counts as {ind.if_not_asked}.",
+                _(
+                    "Asked only when the answer to “{question}” scores above {above}; "
+                    "otherwise it counts as {otherwise}."
+                ).format(
+                    question=questions.get(ind.ask_if.indicator, ind.ask_if.indicator),
+                    above=f"{ind.ask_if.above:g}",
+                    otherwise=otherwise,
+                ),
                 "dim",
             )
         )
-    return Panel(Group(*lines), title="Help", title_align="left", border_style="dim")
+    return Panel(Group(*lines), title=_("Help"), title_align="left", border_style="dim")
 
 
 def problem(reason: str) -> Text:
@@ -195,8 +218,8 @@ def answered(assessment: Answers, path: str, position: int) -> RenderableType:
 
     table = Table(box=None, padding=(0, 1), header_style="dim", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Question", ratio=3, no_wrap=True, overflow="ellipsis")
-    table.add_column("Answer", ratio=2, no_wrap=True, overflow="ellipsis")
+    table.add_column(_("Question"), ratio=3, no_wrap=True, overflow="ellipsis")
+    table.add_column(_("Answer"), ratio=2, no_wrap=True, overflow="ellipsis")
     count = 0
     for n, ind in enumerate(questions, start=1):
         if ind.id in assessment.answers:
@@ -207,20 +230,24 @@ def answered(assessment: Answers, path: str, position: int) -> RenderableType:
                 literal(describe(ind, assessment.answers[ind.id])),
             )
     name = str(assessment.company.get("name", ""))
-    title = Text.assemble(
-        "Resuming ",
-        literal(name, "bold"),
-        " from ",
-        literal(path),
-        f": {count} of {len(questions)} questions answered",
+    title = literal(
+        _("Resuming {company} from {path}: {count} of {total} questions answered").format(
+            company=name, path=path, count=count, total=len(questions)
+        )
     )
     parts: list[RenderableType] = [title]
     if count:
         parts.append(table)
     if position < len(questions):
-        parts.append(Text(f"Continuing at question {position + 1}/{len(questions)}."))
+        parts.append(
+            Text(
+                _("Continuing at question {number}/{total}.").format(
+                    number=position + 1, total=len(questions)
+                )
+            )
+        )
     else:
-        parts.append(Text("Every question is answered."))
+        parts.append(Text(_("Every question is answered.")))
     return Group(*parts)
 
 
@@ -237,13 +264,15 @@ def _bar(attainment: float, threshold: float) -> Text:
 
 
 def result_view(result: Result, compiled: CompiledRubric, path: str) -> RenderableType:
-    """Stage and label, index, coverage, each stage against its threshold, the next steps."""
+    """Stage and label, index, coverage, each stage against its threshold, the next steps:
+    questions and stage names, never indicator ids."""
     rubric = compiled.rubric
     order = [rubric.baseline.id] + [s.id for s in rubric.stages]
     names = {rubric.baseline.id: rubric.baseline.name} | {s.id: s.name for s in rubric.stages}
+    questions = {ind.id: ind.question for ind in rubric.indicators}
     reached = order.index(result.stage)
     supply_needed = rubric.label.threshold
-    label_words = "supply & production" if result.label == "2.0" else "traffic"
+    label_words = _("supply & production") if result.label == "2.0" else _("traffic")
 
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
@@ -251,49 +280,59 @@ def result_view(result: Result, compiled: CompiledRubric, path: str) -> Renderab
     stage = literal(result.stage_name, f"bold {stage_style(len(order), reached)}")
     if not result.certain:
         stage.append(
-            f"  not certain: up to {names[result.stage_range.high]}"
-            " if the unknown answers were the best",
+            _("  not certain: up to {stage} if the unknown answers were the best").format(
+                stage=names[result.stage_range.high]
+            ),
             style="dim",
         )
-    facts.add_row("Stage", stage)
+    facts.add_row(_("Stage"), stage)
     facts.add_row(
-        "Label",
+        _("Label"),
         Text.assemble(
             (f"{result.label} · {label_words}", "bold"),
             (
-                f"  supply-focus score {result.focus_supply:.2f} "
-                f"(2.0 from {supply_needed:.2f}), traffic-focus {result.focus_traffic:.2f}",
+                _(
+                    "  supply-focus score {supply} (2.0 from {needed}), traffic-focus {traffic}"
+                ).format(
+                    supply=f"{result.focus_supply:.2f}",
+                    needed=f"{supply_needed:.2f}",
+                    traffic=f"{result.focus_traffic:.2f}",
+                ),
                 "dim",
             ),
         ),
     )
     facts.add_row(
-        "Index", Text.assemble((f"{result.index:.2f}", "bold"), f" of {len(rubric.stages)}")
+        _("Index"),
+        Text.assemble(
+            (f"{result.index:.2f}", "bold"),
+            _(" of {count}").format(count=len(rubric.stages)),
+        ),
     )
     facts.add_row(
-        "Coverage",
-        Text.assemble((f"{result.coverage:.0%}", "bold"), " of the weight answered"),
+        _("Coverage"),
+        Text.assemble((f"{result.coverage:.0%}", "bold"), _(" of the weight answered")),
     )
 
     stages = Table(box=None, padding=(0, 1), header_style="dim")
-    stages.add_column("Stage", no_wrap=True)
-    stages.add_column("Attained", justify="right", no_wrap=True)
+    stages.add_column(_("Stage"), no_wrap=True)
+    stages.add_column(_("Attained"), justify="right", no_wrap=True)
     stages.add_column("", no_wrap=True)
-    stages.add_column("Needed", justify="right", no_wrap=True)
+    stages.add_column(_("Needed"), justify="right", no_wrap=True)
     stages.add_column("", no_wrap=True)
     gates: list[RenderableType] = []
     for s in result.stages:
-        status = Text("met", style="green") if s.met else Text("not met", style="red")
+        status = Text(_("met"), style="green") if s.met else Text(_("not met"), style="red")
         if s.failed_gates:
             count = len(s.failed_gates)
-            status.append(f", {count} gate{'s' * (count != 1)}", style="red")
+            status.append(n_(", {n} gate", ", {n} gates", count).format(n=count), style="red")
             gates.append(
                 Text.assemble(
-                    ("Failed gates", "red"),
-                    " of ",
-                    literal(s.name),
-                    ": ",
-                    literal(", ".join(s.failed_gates), "dim"),
+                    (_("Failed gates of {stage}:").format(stage=s.name), "red"),
+                    *(
+                        literal("\n  · " + questions.get(gate, gate), "dim")
+                        for gate in s.failed_gates
+                    ),
                 )
             )
         stages.add_row(
@@ -307,41 +346,43 @@ def result_view(result: Result, compiled: CompiledRubric, path: str) -> Renderab
     parts: list[RenderableType] = [facts, Text(), stages, *gates]
     steps = result.next_steps
     if steps.stage is not None:
-        questions = {ind.id: ind.question for ind in rubric.indicators}
         chosen = [n for n in steps.indicators if n.in_smallest_set]
         parts += [
             Text(),
             Text.assemble(
-                ("Next steps", "bold"),
-                " towards ",
-                literal(names[steps.stage], "bold"),
-                f": the smallest set that would meet it ({len(chosen)} of "
-                f"{len(steps.indicators)} open indicators)",
+                (_("Next steps"), "bold"),
+                literal(
+                    _(
+                        " towards {stage}: the smallest set that would meet it ({chosen} of "
+                        "{open} open indicators)"
+                    ).format(
+                        stage=names[steps.stage], chosen=len(chosen), open=len(steps.indicators)
+                    )
+                ),
             ),
         ]
         table = Table(box=None, padding=(0, 1), show_header=False, expand=True)
         table.add_column(justify="right", style="dim", no_wrap=True)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(style="dim", no_wrap=True)
         table.add_column(justify="right", style="green", no_wrap=True)
         for n, step in enumerate(chosen, start=1):
             what = literal(questions[step.indicator])
             if step.failed_gate:
-                what = Text.assemble(("gate ", "bold red"), what)
-            table.add_row(f"{n}.", what, literal(step.indicator), f"+{step.gain:.2f}")
+                what = Text.assemble((_("gate "), "bold red"), what)
+            table.add_row(f"{n}.", what, f"+{step.gain:.2f}")
         parts.append(table)
     else:
-        parts += [Text(), Text("The top of the ladder: every stage is met.", style="green")]
+        parts += [Text(), Text(_("The top of the ladder: every stage is met."), style="green")]
     parts += [
         Text(),
         Text.assemble(
-            "Saved in ",
+            _("Saved in "),
             literal(path, "bold"),
-            ". Every number: ",
+            _(". Every number: "),
             literal(f"retail-stage score {path} --format json", "italic"),
         ),
     ]
-    title = Text.assemble("Result · ", literal(str(result.company.get("name", ""))))
+    title = Text.assemble(_("Result · "), literal(str(result.company.get("name", ""))))
     return Group(
         Text(), Panel(Group(*parts), title=title, title_align="left", border_style="green")
     )

@@ -34,7 +34,7 @@ def rubric_data(rubric: Rubric) -> dict[str, Any]:
     The result is itself a valid rubric, in that one language.
     """
     data: dict[str, Any] = plain_data(rubric)
-    del data["lang"]
+    del data["lang"], data["option_labels"]
     data["languages"] = [rubric.lang]
     return data
 
