@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from retail_stage.batch import score_paths
 from retail_stage.cli import app
-from retail_stage.loading import load_rubric
+from retail_stage.engine import CompiledRubric, Result
+from retail_stage.loading import Failure, load_rubric
 
 from .conftest import DATA, EXAMPLES, ROOT
 
@@ -347,3 +349,19 @@ def test_chinese_notes_warnings_and_counts(folder: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(stdout)))
     assert rows[-1]["stage"] == "single_channel"
     assert rows[-1]["warnings"] == stderr[1]
+
+
+def test_the_library_leaves_a_found_rubric_out_and_refuses_a_named_one(
+    folder: Path, bundled: CompiledRubric
+) -> None:
+    shutil.copy(RUBRIC, folder / "retail-stages.yaml")
+    records = list(score_paths(bundled, [str(folder)]))
+    assert [(r.company["name"], r.stage, r.label) for r in records if isinstance(r, Result)] == (
+        EXAMPLE_VERDICTS
+    )
+    assert len(records) == 12
+    (failure,) = score_paths(bundled, [str(folder / "retail-stages.yaml")])
+    assert isinstance(failure, Failure)
+    assert failure.message.startswith(
+        f"{folder / 'retail-stages.yaml'}: error: not a profile: it is a rubric"
+    )
