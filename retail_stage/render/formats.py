@@ -29,6 +29,7 @@ class OutputFormat(str, enum.Enum):
     CSV = "csv"
     YAML = "yaml"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
 
     @classmethod
     def from_suffix(cls, path: PurePath) -> OutputFormat | None:
@@ -67,6 +68,10 @@ class OutputFormat(str, enum.Enum):
                 from retail_stage.render.markdown import MarkdownFormatter
 
                 return MarkdownFormatter
+            case OutputFormat.XLSX:
+                from retail_stage.render.xlsx import XlsxFormatter
+
+                return XlsxFormatter
             case _:
                 assert_never(self)
 
@@ -80,4 +85,5 @@ _BY_SUFFIX = {
     ".yaml": OutputFormat.YAML,
     ".yml": OutputFormat.YAML,
     ".md": OutputFormat.MARKDOWN,
+    ".xlsx": OutputFormat.XLSX,
 }

@@ -17,10 +17,16 @@ class ReportFormat(str, enum.Enum):
     TXT = "txt"
     MD = "md"
     JSON = "json"
+    PDF = "pdf"
+
+    @property
+    def binary(self) -> bool:
+        """Whether the document is bytes (a PDF), not text."""
+        return self is ReportFormat.PDF
 
     @classmethod
     def from_suffix(cls, path: Path) -> ReportFormat | None:
-        """The format a file name asks for (.html, .htm, .svg, .txt, .md, .json), or None."""
+        """The format a file name asks for (.html, .htm, .svg, .txt, .md, .json, .pdf), or None."""
         suffix = path.suffix.lower().lstrip(".")
         found = _ALIASES.get(suffix, suffix)
         return next((f for f in cls if f.value == found and f is not cls.TERMINAL), None)
