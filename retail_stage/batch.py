@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import io
+import json
 import os
 import stat
 import sys
@@ -67,6 +68,8 @@ class Skipped(NamedTuple):
 
     source: str
     note: str
+    size: int = 0
+    """Input bytes it finishes, for the progress bar, when it is a unit of work itself."""
 
 
 def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[Input | Failure]:
@@ -395,7 +398,7 @@ class _Text(NamedTuple):
     """A survey export's bytes (its text is then empty)."""
 
 
-_Unit = Input | _Chunk | _Text | Failure
+_Unit = Input | _Chunk | _Text | Failure | Skipped
 
 
 @dataclass(frozen=True)
@@ -470,6 +473,8 @@ class Scorer:
         compiled = self.compiled
         if isinstance(unit, Failure):
             return iter([unit]), 0
+        if isinstance(unit, Skipped):
+            return iter([unit]), unit.size
         if isinstance(unit, _Chunk):
             documents = chunk_documents(unit, self.job.max_bytes)
             return (_score(compiled, document) for document in documents), unit.size
@@ -673,10 +678,33 @@ def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
         yield _failure(item.path, f"cannot read: {exc.strerror or exc}")
         return
     with stream:
+        skipped = _not_profile_lines(stream, item.path, max_bytes) if item.found else None
+        if skipped is not None:
+            yield skipped
+            return
         # A worker can read a run of a regular file itself: then only its place is shipped,
         # with what the file was when opened, so that a worker finding it changed says so.
         identity = _identity(os.fstat(stream.fileno()))
         yield from _jsonl_runs(stream, item.path, max_bytes, identity)
+
+
+def _not_profile_lines(stream: BinaryIO, path: str, max_bytes: int) -> Skipped | None:
+    """A JSONL file found in a folder whose first line is plainly not a profile (an earlier
+    run's results, see `sources.not_a_profile`), skipped whole; None for any other, the
+    stream left at its start. Its lines are cut and scored in several tasks, so this is told
+    here, once, from the first line."""
+    first = stream.readline(max_bytes + 1)
+    stream.seek(0)
+    try:
+        data = json.loads(first.removeprefix(b"\xef\xbb\xbf"))
+    except (ValueError, RecursionError):  # not JSON (or not UTF-8): its lines say why
+        return None
+    why = not_a_profile(data)
+    if why is None:
+        return None
+    skipped = _not_profile(path, why, found=True)
+    assert isinstance(skipped, Skipped)
+    return skipped._replace(size=os.fstat(stream.fileno()).st_size)
 
 
 class _Readable(Protocol):

@@ -365,3 +365,26 @@ def test_the_library_leaves_a_found_rubric_out_and_refuses_a_named_one(
     assert failure.message.startswith(
         f"{folder / 'retail-stages.yaml'}: error: not a profile: it is a rubric"
     )
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_earlier_jsonl_results_in_a_folder_are_skipped_whole(folder: Path, workers: str) -> None:
+    _, results, _ = score(str(EXAMPLES), "-f", "jsonl")
+    (folder / "results.jsonl").write_text(results)
+    (folder / "more.jsonl").write_text('{"company": {"name": "More"}, "answers": {}}\n')
+    code, stdout, stderr = score(str(folder), "-f", "jsonl", "-w", workers)
+    assert code == 0
+    assert verdicts(stdout) == [*EXAMPLE_VERDICTS, ("More", "single_channel", "1.0")]
+    assert [timeless(line) for line in stderr[:2]] == [
+        f"{folder / 'more.jsonl'}:1:31: {NO_ANSWERS}",  # at the key answers
+        f"{folder / 'results.jsonl'}: note: not read as a profile: it holds results of "
+        "retail-stage score or report",
+    ]
+    assert timeless(stderr[2]).startswith(
+        "13 profiles scored, 1 of them without answers, 0 invalid, 1 file skipped (not a "
+        "profile) in Ts"
+    )
+    # Named, the same file is read line by line, and each line is refused as a profile.
+    code, _, stderr = score(str(folder / "results.jsonl"), "-f", "jsonl")
+    assert code == 1
+    assert len(stderr) > 12
