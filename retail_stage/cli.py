@@ -54,8 +54,8 @@ _TYPER_HELP_TEXTS = (
 """Help texts typer and click give their own options (translated like ours when drawn)."""
 
 
-def _help_language(ctx: Any) -> str | None:
-    """The language of a help screen: --lang's on the command line, else the settings'."""
+def _lang_in_args(ctx: Any) -> str | None:
+    """The value of --lang on the command line (before the command or after it), if any."""
     args = ctx.meta.get(_ARGS, [])
     for n, arg in enumerate(args):
         if arg == "--":
@@ -64,6 +64,14 @@ def _help_language(ctx: Any) -> str | None:
             return str(args[n + 1])
         if arg.startswith("--lang="):
             return str(arg.partition("=")[2])
+    return None
+
+
+def _help_language(ctx: Any) -> str | None:
+    """The language of a help screen: --lang's on the command line, else the settings'."""
+    given = _lang_in_args(ctx)
+    if given:
+        return given
     from retail_stage.settings import resolve
     from retail_stage.sources import SourceError
 
@@ -100,7 +108,8 @@ def _help_translated(command: Any, ctx: Any) -> Iterator[None]:
             translate(command.get_command(ctx, name), "help", "short_help")
     for name, value in _typer_texts().items():
         put(rich_utils, name, value)
-    put(rich_utils, "_make_rich_text", _foldable(rich_utils._make_rich_text))
+    if messages.language() != "en":
+        put(rich_utils, "_make_rich_text", _foldable(rich_utils._make_rich_text))
     try:
         yield
     finally:
@@ -220,6 +229,7 @@ _root_lang: str | None = None
 
 @app.callback()
 def main_callback(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -244,7 +254,7 @@ def main_callback(
     _root_lang = lang
     # Speak the language of this run from the start, whatever an earlier run in this process
     # spoke; the command itself refines it once it knows its own --lang and rubric.
-    messages.use(_interface_language(None))
+    messages.use(_interface_language(lang or _lang_in_args(ctx)))
 
 
 def _err(line: str) -> None:
@@ -318,8 +328,16 @@ def _rubric_in(path: Path | None, lang: str | None):  # type: ignore[no-untyped-
     asked = settings.lang.origin not in (*LOCALE_VARIABLES, "default")
     if chosen and asked and chosen not in rubric.languages:
         _err(
-            f"error: {settings.lang.origin} {chosen}: rubric {rubric.id!r} has no {chosen!r} "
-            f"texts; it declares {', '.join(rubric.languages)}"
+            _(
+                "error: {origin} {lang}: rubric {rubric} has no {quoted} texts; "
+                "it declares {declared}"
+            ).format(
+                origin=settings.lang.origin,
+                lang=chosen,
+                rubric=repr(rubric.id),
+                quoted=repr(chosen),
+                declared=", ".join(rubric.languages),
+            )
         )
         raise typer.Exit(EXIT_USAGE)
     from retail_stage import messages
@@ -798,7 +816,10 @@ def assess(
 
     if save is not None and resume is not None:
         _err(
-            "error: --save and --resume exclude each other: a resumed assessment stays in its file"
+            _(
+                "error: --save and --resume exclude each other: a resumed assessment stays in "
+                "its file"
+            )
         )
         raise typer.Exit(EXIT_USAGE)
     report_format = None
@@ -806,8 +827,10 @@ def assess(
         report_format = ReportFormat.from_suffix(report)
         if report_format is None or report_format is ReportFormat.TERMINAL:
             _err(
-                f"{report}: error: cannot tell the report format from the name; use .html, "
-                ".svg, .txt, .md or .json"
+                _(
+                    "{path}: error: cannot tell the report format from the name; use .html, "
+                    ".svg, .txt, .md or .json"
+                ).format(path=report)
             )
             raise typer.Exit(EXIT_USAGE)
     compiled = _compiled(rubric, lang)
@@ -843,9 +866,13 @@ def assess(
         try:
             write_atomic(report, render_report(outcome.result, compiled.rubric, report_format))
         except OSError as exc:
-            _err(f"{report}: error: cannot write the report: {exc.strerror or exc}")
+            _err(
+                _("{path}: error: cannot write the report: {reason}").format(
+                    path=report, reason=exc.strerror or exc
+                )
+            )
             raise typer.Exit(EXIT_INVALID) from None
-        console.print(f"Report written to {report}", markup=False)
+        console.print(_("Report written to {path}").format(path=report), markup=False)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -925,11 +952,13 @@ def template(
         _survey_template(loaded, fmt, output, force)
         return
     if with_schema and output is None:
-        _err("error: --with-schema writes the schema beside the --output file; name one")
+        _err(_("error: --with-schema writes the schema beside the --output file; name one"))
         raise typer.Exit(EXIT_USAGE)
     folder = Path.cwd() if output is None else output.parent
     if output is not None and output.exists() and not force:
-        _err(f"{output}: error: file exists; choose another name or pass --force")
+        _err(
+            _("{path}: error: file exists; choose another name or pass --force").format(path=output)
+        )
         raise typer.Exit(EXIT_USAGE)
     if with_schema:
         write_atomic(folder / SCHEMA_NAME, profile_schema_text())
@@ -945,7 +974,9 @@ def _survey_template(loaded, fmt: TemplateFormat, output: Path | None, force: bo
     from retail_stage.survey_template import csv_template, xlsx_template
 
     if output is not None and output.exists() and not force:
-        _err(f"{output}: error: file exists; choose another name or pass --force")
+        _err(
+            _("{path}: error: file exists; choose another name or pass --force").format(path=output)
+        )
         raise typer.Exit(EXIT_USAGE)
     if fmt is TemplateFormat.csv:
         if output is None:
@@ -954,7 +985,7 @@ def _survey_template(loaded, fmt: TemplateFormat, output: Path | None, force: bo
             write_atomic(output, csv_template(loaded))
         return
     if output is None:
-        _err("error: an XLSX template is a file; name it with -o, e.g. -o questions.xlsx")
+        _err(_("error: an XLSX template is a file; name it with -o, e.g. -o questions.xlsx"))
         raise typer.Exit(EXIT_USAGE)
     write_atomic_bytes(output, xlsx_template(loaded))
 
@@ -994,15 +1025,21 @@ def _one_result(
         text, kind = read_input(Input(path, kind))
         documents = list(documents_from_text(text, "<stdin>" if path == STDIN else path, kind))
         if wanted is not None and not 1 <= wanted <= len(documents):
-            _err(f"{path}: error: no profile #{wanted}: the file holds {len(documents)}")
+            _err(
+                _("{path}: error: no profile #{n}: the file holds {count}").format(
+                    path=path, n=wanted, count=len(documents)
+                )
+            )
             raise typer.Exit(EXIT_USAGE)
         chosen = documents[(wanted or 1) - 1]
         if isinstance(chosen, Failure):
             raise SourceError(chosen.problems)
         if wanted is None and len(documents) > 1:
             _err(
-                f"{path}: note: the file holds {len(documents)} profiles; this is #1 "
-                f"(name another as {path}#N)"
+                _(
+                    "{path}: note: the file holds {count} profiles; this is #1 "
+                    "(name another as {path}#N)"
+                ).format(path=path, count=len(documents))
             )
         return score_document(compiled, chosen)
     except SourceError as exc:
@@ -1039,14 +1076,22 @@ def _survey_result(
         else:
             found.append(record)
     if not found:
-        _err(f"{path}: error: no company could be scored")
+        _err(_("{path}: error: no company could be scored").format(path=path))
         raise typer.Exit(EXIT_INVALID)
     if wanted is not None and not 1 <= wanted <= len(found):
-        _err(f"{path}: error: no company #{wanted}: the file holds {len(found)}")
+        _err(
+            _("{path}: error: no company #{n}: the file holds {count}").format(
+                path=path, n=wanted, count=len(found)
+            )
+        )
         raise typer.Exit(EXIT_USAGE)
     if wanted is None and len(found) > 1:
         names = ", ".join(f"#{n} {r.company.get('name')}" for n, r in enumerate(found, 1))
-        _err(f"{path}: note: the file holds {len(found)} companies ({names}); this is #1")
+        _err(
+            _("{path}: note: the file holds {count} companies ({names}); this is #1").format(
+                path=path, count=len(found), names=names
+            )
+        )
     return found[(wanted or 1) - 1]
 
 
@@ -1059,7 +1104,11 @@ def _write_text(output: Path | None, text: str) -> None:
     try:
         write_atomic(output, text)
     except OSError as exc:
-        _err(f"{output}: error: cannot write: {exc.strerror or exc}")
+        _err(
+            _("{path}: error: cannot write: {reason}").format(
+                path=output, reason=exc.strerror or exc
+            )
+        )
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -1185,7 +1234,7 @@ def compare(
     after = _one_result(new, compiled, rubric, survey)
     comparison = compare_results(before, after, compiled.rubric)
     for warning in comparison.warnings:
-        _err(f"warning: {warning}")
+        _err(_("warning: {warning}").format(warning=warning))
     if chosen is CompareFormat.TERMINAL:
         print_comparison(comparison, compiled.rubric)
     elif chosen is CompareFormat.JSON:

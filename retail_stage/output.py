@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from retail_stage.messages import _
+
 
 class _LazyFile(io.TextIOBase):
     """A text stream that creates its temporary file at the first write, beside `path`."""
@@ -40,6 +42,11 @@ class _LazyFile(io.TextIOBase):
     def write(self, text: str) -> int:
         """Write `text`, opening the temporary file first if need be."""
         return self._open().write(text)
+
+    @property
+    def buffer(self) -> io.BufferedIOBase:
+        """The binary file under the text (a workbook writes its bytes there)."""
+        return cast(io.BufferedIOBase, self._open().buffer)
 
     def flush(self) -> None:
         """Flush what was written so far (nothing to do before the first write or after the
@@ -145,21 +152,29 @@ def chosen_format(
     suffix = output.suffix.lower()
     if named is None and suffix in DOCUMENT_SUFFIXES:
         raise FormatRefused(
-            f"{output}: error: this command does not write {suffix} files; it writes {choices}"
+            _(
+                "{path}: error: this command does not write {suffix} files; it writes {choices}"
+            ).format(path=output, suffix=suffix, choices=choices)
         )
     if given is None:
         if named is None:
             raise FormatRefused(
-                f"{output}: error: cannot tell the format from the name; use --format {choices}"
+                _(
+                    "{path}: error: cannot tell the format from the name; use --format {choices}"
+                ).format(path=output, choices=choices)
             )
         return named
     if named is not None and named is not given:
         raise FormatRefused(
-            f"{output}: error: the name asks for {named.value} but --format is {given.value}; "
-            "drop --format, or rename the file"
+            _(
+                "{path}: error: the name asks for {named} but --format is {given}; "
+                "drop --format, or rename the file"
+            ).format(path=output, named=named.value, given=given.value)
         )
     if given is drawn and not drawn_to_file:
         raise FormatRefused(
-            f"{output}: error: the {given.value} format is for the screen; for a file use {choices}"
+            _(
+                "{path}: error: the {format} format is for the screen; for a file use {choices}"
+            ).format(path=output, format=given.value, choices=choices)
         )
     return given

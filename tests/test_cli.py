@@ -240,3 +240,35 @@ def test_the_name_alone_chooses_the_format_and_a_table_goes_to_a_text_file(tmp_p
     )
     assert result.exit_code == 0
     assert "┏" in (tmp_path / "s.txt").read_text(encoding="utf-8")
+
+
+def test_errors_in_chinese_keep_the_parseable_shape(tmp_path: Path) -> None:
+    from .conftest import EXAMPLES
+
+    profile = str(EXAMPLES / "03-lotus-lane-grocers.yaml")
+    out = tmp_path / "r.csv"
+    result = runner.invoke(app, ["report", profile, "--lang", "zh", "-o", str(out)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{out}: error: 这个命令不输出 .csv 文件，只输出 html|svg|txt|md|json\n",
+    )
+    result = runner.invoke(app, ["report", f"{profile}#5", "--lang", "zh", "-f", "md"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{profile}: error: 没有第 5 份档案：文件里只有 1 份\n",
+    )
+
+
+def test_every_translation_keeps_the_words_tools_parse() -> None:
+    """error:, warning: and note: stay English in Chinese, as compilers keep them."""
+    from babel.messages.pofile import read_po
+
+    from retail_stage import messages
+
+    po = messages.LOCALE_DIR / "zh" / "LC_MESSAGES" / "retail_stage.po"
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    for message in catalog:
+        if isinstance(message.id, str) and message.string:
+            for word in ("error: ", "warning: ", "note: "):
+                assert message.id.count(word) == message.string.count(word), message.id
