@@ -189,13 +189,13 @@ def test_the_output_name_chooses_the_format(tmp_path: Path, name: str, starts: s
 
 
 def test_an_output_name_that_names_no_format_is_refused(tmp_path: Path) -> None:
-    out = tmp_path / "out.xlsx"
+    out = tmp_path / "out.html"
     result = runner.invoke(
         app, ["score", str(EXAMPLES / "02-brandt-haushaltswaren.yaml"), "-o", str(out)]
     )
     assert (result.exit_code, result.stderr) == (
         2,
-        f"{out}: error: this command does not write .xlsx files; it writes table, json, jsonl, "
+        f"{out}: error: this command does not write .html files; it writes table, json, jsonl, "
         "csv, yaml or markdown\n",
     )
     assert not out.exists()
