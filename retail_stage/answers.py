@@ -148,8 +148,9 @@ def na_reason(ind: Indicator) -> str:
     return _("n/a is not accepted for this question: the rubric does not allow it here")
 
 
-def not_an_option(vocabulary: Vocabulary, text: str) -> str:
-    """The reason `text` is not an option of the vocabulary's indicator."""
+def not_an_option(vocabulary: Vocabulary, text: Any) -> str:
+    """The reason `text` (or a value that is not text) is not an option of the vocabulary's
+    indicator."""
     return _("{answer} is not one of the options: {options}").format(
         answer=shown(text), options=", ".join(vocabulary.ids)
     )

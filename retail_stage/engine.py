@@ -673,11 +673,11 @@ def _multi_reader(ind: Indicator, scores: dict[str, float], vocabulary: Vocabula
         chosen: list[float] = []
         seen: set[str] = set()
         for place, item in enumerate(value):
-            option = item if item in scores or not isinstance(item, str) else None
-            if option is None:  # a label, in any language of the rubric
-                option = vocabulary.words.get(normalised(item))
-            if not isinstance(option, str) or option not in scores:
-                raise AnswerError((place,), not_an_option(vocabulary, str(item)))
+            option = None
+            if isinstance(item, str):  # an id, or a label in any language of the rubric
+                option = item if item in scores else vocabulary.words.get(normalised(item))
+            if option is None:
+                raise AnswerError((place,), not_an_option(vocabulary, item))
             if option in seen:
                 raise AnswerError(
                     (place,), _("option {option} is listed twice").format(option=repr(option))

@@ -218,6 +218,8 @@ def test_answer_with_note_keeps_the_note(mini: CompiledRubric) -> None:
         ({"d": True}, ("answers", "d"), "expected a number for 'd', got True"),
         ({"d": float("nan")}, ("answers", "d"), "expected a finite number for 'd', got nan"),
         ({"e": ["p", "z"]}, ("answers", "e", 1), "'z' is not one of the options: p, q, r"),
+        ({"e": ["p", None]}, ("answers", "e", 1), "None is not one of the options: p, q, r"),
+        ({"e": [["p"]]}, ("answers", "e", 0), "['p'] is not one of the options: p, q, r"),
         ({"e": ["p", "p"]}, ("answers", "e", 1), "option 'p' is listed twice"),
         ({"e": 5}, ("answers", "e"), "expected a list of options of 'e', got 5"),
         ({"a": {"value": 3}}, ("answers", "a", "value"), "expected yes or no for 'a', got 3"),
