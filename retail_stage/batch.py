@@ -340,8 +340,9 @@ class Outcome(NamedTuple):
     warnings: tuple[str, ...]
     tally: Tally | None
     size: int = 0
-    report: tuple[dict[str, Any], str] | None = None
-    """(company block, rendered report) when the job writes a folder of reports."""
+    report: tuple[dict[str, Any], str | bytes] | None = None
+    """(company block, rendered report: bytes for a PDF) when the job writes a folder of
+    reports."""
     partial: bool = False
     """The failure is a survey row's unreadable answers (the row itself is scored)."""
     skipped: bool = False
@@ -450,11 +451,11 @@ class Scorer:
         tally = Tally(record.stage, record.label, record.index, dimensions, unanswered(record))
         report = None
         if self.job.report_format is not None:
-            from retail_stage.render.report import render_report
+            from retail_stage.render.report import render_document
             from retail_stage.render.report_formats import ReportFormat
 
             fmt = ReportFormat(self.job.report_format)
-            report = (dict(record.company), render_report(record, self.compiled.rubric, fmt))
+            report = (dict(record.company), render_document(record, self.compiled.rubric, fmt))
         return Outcome(text, None, record.warnings, tally, size, report)
 
     def run(self, unit: _Unit) -> list[Outcome]:

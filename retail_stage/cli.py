@@ -829,10 +829,12 @@ def assess(
             _err(
                 _(
                     "{path}: error: cannot tell the report format from the name; use .html, "
-                    ".svg, .txt, .md or .json"
+                    ".pdf, .svg, .txt, .md or .json"
                 ).format(path=report)
             )
             raise typer.Exit(EXIT_USAGE)
+        if report_format is ReportFormat.PDF:
+            _require_pdf_engine()
     compiled = _compiled(rubric, lang)
     stdin = None
     if not sys.stdin.isatty():
@@ -860,11 +862,10 @@ def assess(
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if outcome.result is not None and report is not None and report_format is not None:
-        from retail_stage.output import write_atomic
-        from retail_stage.render.report import render_report
+        from retail_stage.render.report import render_document
 
         try:
-            write_atomic(report, render_report(outcome.result, compiled.rubric, report_format))
+            _write_document(report, render_document(outcome.result, compiled.rubric, report_format))
         except OSError as exc:
             _err(
                 _("{path}: error: cannot write the report: {reason}").format(
@@ -1095,6 +1096,27 @@ def _survey_result(
     return found[(wanted or 1) - 1]
 
 
+def _require_pdf_engine() -> None:
+    """One line and exit 2 where no PDF can be written (before any work)."""
+    from retail_stage.render.report_pdf import PdfUnavailable, check_engine
+
+    try:
+        check_engine()
+    except PdfUnavailable as missing:
+        _err(_("error: {reason}").format(reason=missing))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _write_document(path: Path, document: str | bytes) -> None:
+    """A report written atomically, text or bytes (a PDF)."""
+    from retail_stage.output import write_atomic, write_atomic_bytes
+
+    if isinstance(document, bytes):
+        write_atomic_bytes(path, document)
+    else:
+        write_atomic(path, document)
+
+
 def _write_text(output: Path | None, text: str) -> None:
     from retail_stage.output import write_atomic
 
@@ -1170,17 +1192,22 @@ def report(
     mapping: MapOption = None,
     show_ids: ShowIdsOption = False,
 ) -> None:
-    from retail_stage.render.report import print_report, render_report
+    from retail_stage.render.report import print_report, render_document
     from retail_stage.render.report_data import build_report
 
     chosen = _file_format(
         fmt,
         output,
         ReportFormat,
-        "html|svg|txt|md|json",
+        "html|pdf|svg|txt|md|json",
         ReportFormat.TERMINAL,
         ReportFormat.TERMINAL,
     )
+    if chosen is ReportFormat.PDF:
+        if output is None:
+            _err(_("error: a PDF is written to a file: add -o report.pdf"))
+            raise typer.Exit(EXIT_USAGE)
+        _require_pdf_engine()
     compiled = _compiled(rubric, lang)
     survey = _SurveyReading(merge.value if merge else "median", mapping)
     result = _one_result(profile, compiled, rubric, survey)
@@ -1189,7 +1216,20 @@ def report(
     if chosen is ReportFormat.TERMINAL:
         print_report(build_report(result, compiled.rubric, show_ids))
         return
-    _write_text(output, render_report(result, compiled.rubric, chosen, show_ids))
+    document = render_document(result, compiled.rubric, chosen, show_ids)
+    if isinstance(document, bytes):
+        assert output is not None  # a PDF was refused without -o
+        try:
+            _write_document(output, document)
+        except OSError as exc:
+            _err(
+                _("{path}: error: cannot write: {reason}").format(
+                    path=output, reason=exc.strerror or exc
+                )
+            )
+            raise typer.Exit(EXIT_USAGE) from None
+        return
+    _write_text(output, document)
 
 
 @app.command(

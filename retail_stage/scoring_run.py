@@ -108,9 +108,16 @@ def _reports(request: ScoringRequest) -> ReportWriter | None:
     fmt = request.report_format or ReportFormat.HTML
     if fmt is ReportFormat.TERMINAL:
         raise BadRequest(
-            "error: --report-format: the terminal format is for the screen; use html, svg, "
-            "txt, md or json"
+            "error: --report-format: the terminal format is for the screen; use html, pdf, "
+            "svg, txt, md or json"
         )
+    if fmt is ReportFormat.PDF:
+        from retail_stage.render.report_pdf import PdfUnavailable, check_engine
+
+        try:
+            check_engine()
+        except PdfUnavailable as missing:
+            raise BadRequest(f"error: {missing}") from None
     if f".{fmt.value}" in KIND_BY_SUFFIX:
         folder = _input_folder(request.report_dir.resolve(), request.paths)
         if folder is not None:

@@ -250,7 +250,7 @@ def test_errors_in_chinese_keep_the_parseable_shape(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", profile, "--lang", "zh", "-o", str(out)])
     assert (result.exit_code, result.stderr) == (
         2,
-        f"{out}: error: 这个命令不输出 .csv 文件，只输出 html|svg|txt|md|json\n",
+        f"{out}: error: 这个命令不输出 .csv 文件，只输出 html|pdf|svg|txt|md|json\n",
     )
     result = runner.invoke(app, ["report", f"{profile}#5", "--lang", "zh", "-f", "md"])
     assert (result.exit_code, result.stderr) == (

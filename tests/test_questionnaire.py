@@ -556,12 +556,12 @@ def test_cli_assess_report_takes_its_format_from_the_extension(tmp_path: Path) -
 
 def test_cli_assess_refuses_a_report_name_without_a_format(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["assess", "--rubric", MINI, "--report", str(tmp_path / "r.pdf")], input="Acme\n"
+        app, ["assess", "--rubric", MINI, "--report", str(tmp_path / "r.docx")], input="Acme\n"
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        f"{tmp_path / 'r.pdf'}: error: cannot tell the report format from the name; "
-        "use .html, .svg, .txt, .md or .json\n"
+        f"{tmp_path / 'r.docx'}: error: cannot tell the report format from the name; "
+        "use .html, .pdf, .svg, .txt, .md or .json\n"
     )
     assert list(tmp_path.iterdir()) == []
 

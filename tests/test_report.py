@@ -291,7 +291,8 @@ def test_json_is_the_result_plus_the_report() -> None:
 def test_format_from_file_name() -> None:
     assert ReportFormat.from_suffix(Path("a.HTM")) is ReportFormat.HTML
     assert ReportFormat.from_suffix(Path("a.markdown")) is ReportFormat.MD
-    assert ReportFormat.from_suffix(Path("a.pdf")) is None
+    assert ReportFormat.from_suffix(Path("a.pdf")) is ReportFormat.PDF
+    assert ReportFormat.from_suffix(Path("a.docx")) is None
     assert ReportFormat.from_suffix(Path("terminal")) is None
     assert CompareFormat.from_suffix(Path("a.json")) is CompareFormat.JSON
     assert CompareFormat.from_suffix(Path("a.svg")) is None
@@ -397,11 +398,11 @@ def test_report_command_format_option_prints_markdown() -> None:
 
 def test_report_command_usage_errors(tmp_path: Path) -> None:
     profile = str(EXAMPLES / "03-lotus-lane-grocers.yaml")
-    result = runner.invoke(app, ["report", profile, "-o", str(tmp_path / "r.pdf")])
+    result = runner.invoke(app, ["report", profile, "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"{tmp_path / 'r.pdf'}: error: this command does not write .pdf files; "
-        "it writes html|svg|txt|md|json\n"
+        f"{tmp_path / 'r.xlsx'}: error: this command does not write .xlsx files; "
+        "it writes html|pdf|svg|txt|md|json\n"
     )
     result = runner.invoke(
         app, ["report", profile, "-f", "terminal", "-o", str(tmp_path / "r.txt")]
@@ -413,12 +414,12 @@ def test_report_command_usage_errors(tmp_path: Path) -> None:
     )
     assert result.stderr == (
         f"{tmp_path / 'r.out'}: error: the terminal format is for the screen; for a file use "
-        "html|svg|txt|md|json\n"
+        "html|pdf|svg|txt|md|json\n"
     )
     result = runner.invoke(app, ["report", profile, "-o", str(tmp_path / "no" / "r.md")])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{tmp_path / 'no' / 'r.md'}: error: cannot write")
-    assert not (tmp_path / "r.pdf").exists()
+    assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_report_command_invalid_profile_is_one_line(tmp_path: Path) -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
 
 from retail_stage import load_rubric, score
+from retail_stage.cli import app
 from retail_stage.messages import use
 from retail_stage.render.charts import focus_svg, ladder_svg
 from retail_stage.render.report import render_report
@@ -15,6 +21,7 @@ from retail_stage.render.report_formats import ReportFormat
 from retail_stage.render.report_html import css_string, report_html
 from retail_stage.render.report_pdf import report_pdf
 
+from .conftest import EXAMPLES
 from .test_report import example
 
 RUBRIC = load_rubric()
@@ -213,3 +220,52 @@ def test_the_chinese_pdf_embeds_a_cjk_font() -> None:
     }
     assert any("CJK" in name or "Han" in name or "WenQuanYi" in name for name in fonts), fonts
     assert "莲花里超市" in reader.pages[0].extract_text()
+
+
+# --- the PDF from the command line --------------------------------------------------------
+
+runner = CliRunner()
+LOTUS = str(EXAMPLES / "03-lotus-lane-grocers.yaml")
+
+
+def test_report_writes_a_pdf_named_so(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "lotus.pdf"
+    result = runner.invoke(app, ["report", LOTUS, "-o", str(out)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "Omni-channel retail" in PdfReader(out).pages[0].extract_text()
+
+
+def test_a_pdf_needs_a_file_and_an_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(app, ["report", LOTUS, "-f", "pdf"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: a PDF is written to a file: add -o report.pdf\n",
+    )
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    out = tmp_path / "lotus.pdf"
+    result = runner.invoke(app, ["report", LOTUS, "-o", str(out)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: writing a PDF needs WeasyPrint: pip install 'retail-stage[pdf]' (pipx inject "
+        "retail-stage weasyprint; uv tool install 'retail-stage[pdf]')\n",
+    )
+    result = runner.invoke(
+        app, ["score", LOTUS, "--report-dir", str(tmp_path / "r"), "--report-format", "pdf"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: writing a PDF needs WeasyPrint")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_of_pdf_reports(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    paths = [LOTUS, str(EXAMPLES / "06-belle-aurore-cosmetiques.yaml")]
+    result = runner.invoke(
+        app, ["score", *paths, "--quiet", "--report-dir", str(folder), "--report-format", "pdf"]
+    )
+    assert result.exit_code == 0, result.stderr
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == ["belle-aurore.pdf", "lotus-lane.pdf"]
+    assert all((folder / name).read_bytes().startswith(b"%PDF-") for name in written)

@@ -78,8 +78,8 @@ def test_report_dir_refuses_the_terminal_format(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: --report-format: the terminal format is for the screen; use html, svg, txt, md "
-        "or json\n"
+        "error: --report-format: the terminal format is for the screen; use html, pdf, svg, txt, "
+        "md or json\n"
     )
 
 

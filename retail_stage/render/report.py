@@ -613,7 +613,23 @@ def render_report(result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: b
         return report_html(report)
     if fmt is ReportFormat.TERMINAL:
         raise ValueError("the terminal report is printed, not rendered to a file")
+    if fmt is ReportFormat.PDF:
+        raise ValueError("a PDF is bytes: render it with render_document")
     return exports(report, [fmt])[fmt]
+
+
+def render_document(
+    result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: bool = False
+) -> str | bytes:
+    """The report of `result` as a file holds it: bytes for a PDF, text for the others.
+
+    Raises `report_pdf.PdfUnavailable` for a PDF where WeasyPrint is missing.
+    """
+    if fmt is ReportFormat.PDF:
+        from retail_stage.render.report_pdf import report_pdf
+
+        return report_pdf(build_report(result, rubric, show_ids))
+    return render_report(result, rubric, fmt, show_ids)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -659,16 +675,19 @@ class ReportWriter:
 
     def write(self, result: Result) -> Path:
         """Write the report of `result`; the path written."""
-        return self.write_rendered(result.company, render_report(result, self.rubric, self.fmt))
+        return self.write_rendered(result.company, render_document(result, self.rubric, self.fmt))
 
-    def write_rendered(self, company: Mapping[str, Any], text: str) -> Path:
+    def write_rendered(self, company: Mapping[str, Any], document: str | bytes) -> Path:
         """Write a report already rendered (by a worker process) for `company`; the path."""
-        from retail_stage.output import write_atomic
+        from retail_stage.output import write_atomic, write_atomic_bytes
 
         path = self.root / company_file_name(company, self.taken, self.fmt)
         if path.parent != self.root:  # pragma: no cover - company_file_name makes no separators
             raise ValueError(f"refusing to write outside {self.root}: {path}")
-        write_atomic(path, text)
+        if isinstance(document, bytes):
+            write_atomic_bytes(path, document)
+        else:
+            write_atomic(path, document)
         return path
 
     def passing(self, records: Iterable[Result | Failure]) -> Iterator[Result | Failure]:

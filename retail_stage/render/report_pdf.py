@@ -39,6 +39,11 @@ def _engine() -> Any:  # weasyprint ships no type hints
     return weasyprint
 
 
+def check_engine() -> None:
+    """Raise `PdfUnavailable` now, before any work, where no PDF can be written."""
+    _engine()
+
+
 def report_pdf(report: Report) -> bytes:
     """The report on A4 pages (the same report gives the same bytes)."""
     weasyprint = _engine()
