@@ -290,3 +290,29 @@ def read_number(answer: NumberAnswer, text: str) -> int | float | Invalid:
     if reason is not None:
         return Invalid(reason)
     return int(number) if number.is_integer() else number
+
+
+def stored_value(
+    ind: Indicator, value: Any, labels: Mapping[str, tuple[str, ...]] | None = None
+) -> Any:
+    """The value scoring reads from `value` as a profile has it ("55%" is 55, a label is its
+    option id, 0.6 of a share is 60); `value` itself where it is already that or cannot be read.
+
+    Reports describe answers from this, so an answer written in words or in the rubric's other
+    language is shown as the option it names, in the report's language.
+    """
+    answer = ind.answer
+    if isinstance(value, str):
+        found = read_text(Vocabulary(ind, labels), value)
+        return value if isinstance(found, Invalid) or found in (UNKNOWN, NOT_APPLICABLE) else found
+    if isinstance(value, list) and isinstance(answer, MultiAnswer):
+        vocabulary = Vocabulary(ind, labels)
+        ids = []
+        for item in value:
+            found = read_text(vocabulary, item) if isinstance(item, str) else item
+            ids += found if isinstance(found, list) else [item]
+        return ids
+    if isinstance(answer, NumberAnswer) and is_share(answer):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return from_share(value)
+    return value

@@ -234,3 +234,50 @@ def test_assess_in_chinese_in_a_real_terminal(tmp_path: Path) -> None:
     assert answers["mc_official_online_shop"] == "marketplace-only"
     assert answers["mc_complete_journey"] == "most"
     assert answers["mc_online_assortment"] == 60
+
+
+def test_a_report_shows_an_answer_written_in_words_as_the_option_it_names(
+    tmp_path: Path,
+) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "company: {name: P}\n"
+        "answers:\n"
+        '  mc_online_assortment: "55%"\n'
+        "  om_electronic_payment_share: 0.5\n"
+        "  mc_two_complete_channels: 是\n"
+        "  mc_official_online_shop: 有自营官方商城（网站、App 或小程序）\n"
+        "  mc_channel_types: [自营实体门店, app]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["report", str(profile), "-f", "md"])
+    assert result.exit_code == 0, result.stderr
+    rows = {
+        line.split(" | ")[0].removeprefix("| ").split("<br>")[0]: line.split(" | ")[1]
+        for line in result.stdout.splitlines()
+        if line.startswith("| ") and "<br>" in line.split(" | ")[0]
+    }
+    assert rows["What share of the company's assortment (SKUs) can be bought online?"] == "55%"
+    assert (
+        rows[
+            "What share of all sales (all channels) is paid electronically (card, mobile wallet, online)?"
+        ]
+        == "50%"
+    )
+    assert (
+        rows[
+            "Does the company sell through two or more complete channels (for example stores and an "
+            "online shop), in each of which a customer can complete a whole purchase?"
+        ]
+        == "yes"
+    )
+    assert (
+        rows[
+            "Does the company run its own official online shop in which customers can complete a "
+            "purchase?"
+        ]
+        == "Own official online shop (web, app or mini-program)"
+    )
+    assert rows["Through which complete channels does the company sell today?"] == (
+        "Own physical stores; Own mobile app or mini-program shop"
+    )

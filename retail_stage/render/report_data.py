@@ -421,11 +421,14 @@ def _label(result: Result, rubric: Rubric, evidence: Sequence[Evidence]) -> Labe
 
 
 def _evidence(result: Result, rubric: Rubric) -> list[Evidence]:
+    from retail_stage.answers import stored_value
+
     position = {ind.id: n for n, ind in enumerate(rubric.indicators)}
     rows = []
     for ind, score in zip(rubric.indicators, result.scores, strict=True):
         raw = result.answers.get(ind.id)
-        value = raw.get("value") if isinstance(raw, dict) else raw
+        written = raw.get("value") if isinstance(raw, dict) else raw
+        value = stored_value(ind, written, rubric.option_labels.get(ind.id))
         condition = ind.ask_if
         skipped = False
         if condition is not None:
