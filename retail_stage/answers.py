@@ -312,7 +312,7 @@ def stored_value(
             found = read_text(vocabulary, item) if isinstance(item, str) else item
             ids += found if isinstance(found, list) else [item]
         return ids
-    if isinstance(answer, NumberAnswer) and is_share(answer):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return from_share(value)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and isinstance(answer, NumberAnswer) and is_share(answer):
+        return from_share(value)
     return value
