@@ -16,14 +16,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
 from retail_stage.messages import _, n_
-from retail_stage.render.summary import Tally, unanswered
+from retail_stage.render.summary import Tally, group_value, unanswered
 from retail_stage.sources import (
     DEFAULT_MAX_BYTES,
     KEY,
@@ -419,6 +419,8 @@ class Job:
     mapping: str | None = None
     """A --map file for survey exports."""
     merge_given: bool = False
+    group_by: str | None = None
+    """The company field the summary groups by (`score --summary --group-by`)."""
 
 
 class Scorer:
@@ -447,8 +449,22 @@ class Scorer:
             return Outcome(text, lines, (), None, size, partial=record.partial)
         # Dimension scores serve the portfolio summary only, which is all a job that does not
         # render writes.
-        dimensions = () if self.job.render else tuple(v for _, v in record.dimensions)
-        tally = Tally(record.stage, record.label, record.index, dimensions, unanswered(record))
+        if self.job.render:
+            tally = Tally(record.stage, record.label, record.index, (), unanswered(record))
+        else:
+            company = record.company
+            tally = Tally(
+                record.stage,
+                record.label,
+                record.index,
+                tuple(v for _, v in record.dimensions),
+                unanswered(record),
+                str(company.get("name") or record.source),
+                record.coverage,
+                record.focus_traffic,
+                record.focus_supply,
+                None if self.job.group_by is None else group_value(company.get(self.job.group_by)),
+            )
         report = None
         if self.job.report_format is not None:
             from retail_stage.render.report import render_document
@@ -1207,14 +1223,14 @@ class Counts:
         key = (outcome.tally.stage, outcome.tally.label)
         self.by_stage[key] = self.by_stage.get(key, 0) + 1
 
-    def line(self, stage_order: list[str]) -> str:
-        """`N profiles scored, M invalid in S s (stage label: n, ...)`, the stages in ladder
-        order; profiles without answers, survey rows with unreadable answers and files
-        skipped are counted only when there are any."""
+    def line(self, stages: Sequence[tuple[str, str]]) -> str:
+        """`N profiles scored, M invalid in S s (stage label: n, ...)`: `stages` are (id, name)
+        in ladder order, and the line names them; profiles without answers, survey rows with
+        unreadable answers and files skipped are counted only when there are any."""
         seconds = time.perf_counter() - self.started
         parts = [
-            f"{stage} {label}: {self.by_stage[(stage, label)]}"
-            for stage in stage_order
+            f"{name} {label}: {self.by_stage[(stage, label)]}"
+            for stage, name in stages
             for label in ("1.0", "2.0")
             if (stage, label) in self.by_stage
         ]

@@ -277,7 +277,8 @@ def run_scoring(
             f"{output or '<stdout>'}: error: cannot write: {exc.strerror or exc}"
         ) from None
     rubric = request.compiled.rubric
-    line = counts.line([rubric.baseline.id] + [s.id for s in rubric.stages])
+    stages = [(rubric.baseline.id, rubric.baseline.name), *((s.id, s.name) for s in rubric.stages)]
+    line = counts.line(stages)
     failures = counts.failures + counts.unreadable
     return ScoringDone(counts.profiles, failures, line, workers[0] if workers else 1)
 

@@ -49,8 +49,8 @@ EXAMPLE_VERDICTS = [
     ("Tienda Sol", "single_channel", "1.0"),
 ]
 COUNTS = (
-    "(single_channel 1.0: 2, multi_channel 1.0: 3, multi_channel 2.0: 1, omni_channel 1.0: 3, "
-    "omni_channel 2.0: 1, smart_retail 2.0: 2)"
+    "(Single-channel retail 1.0: 2, Multi-channel retail 1.0: 3, Multi-channel retail 2.0: 1, "
+    "Omni-channel retail 1.0: 3, Omni-channel retail 2.0: 1, Smart retail 2.0: 2)"
 )
 
 
@@ -191,7 +191,7 @@ def test_a_profile_without_answers_is_scored_and_warned_about(blank: Path) -> No
     assert [timeless(line) for line in stderr] == [
         f"{blank / '2-blank.yaml'}:2:1: {NO_ANSWERS}",
         f"{blank / '3-nothing.json'}:1:1: {NO_ANSWERS}",
-        "3 profiles scored, 2 of them without answers, 0 invalid in Ts (b0 1.0: 2, s1 1.0: 1)",
+        "3 profiles scored, 2 of them without answers, 0 invalid in Ts (Baseline 1.0: 2, Stage one 1.0: 1)",
     ]
 
 
@@ -342,8 +342,8 @@ def test_chinese_notes_warnings_and_counts(folder: Path) -> None:
         f"{folder / 'zz-blank.yaml'}:1:1: warning: 没有任何回答：所有问题都还没有作答（是不是还没"
         "填写的模板？）；已按现状评分，覆盖率为 0%",
         "已评分 13 份档案，其中 1 份没有回答，0 份无效，跳过 1 个非档案文件，用时 Ts "
-        "(single_channel 1.0: 3, multi_channel 1.0: 3, multi_channel 2.0: 1, omni_channel 1.0: 3, "
-        "omni_channel 2.0: 1, smart_retail 2.0: 2)",
+        "(单渠道零售 1.0: 3, 多渠道零售 1.0: 3, 多渠道零售 2.0: 1, 全渠道零售 1.0: 3, 全渠道零售 2.0: 1, "
+        "智慧零售 2.0: 2)",
     ]
     # The CSV keeps its columns and ids; the warning, a sentence for people, is in Chinese.
     rows = list(csv.DictReader(io.StringIO(stdout)))
