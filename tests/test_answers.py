@@ -281,3 +281,21 @@ def test_a_report_shows_an_answer_written_in_words_as_the_option_it_names(
     assert rows["Through which complete channels does the company sell today?"] == (
         "Own physical stores; Own mobile app or mini-program shop"
     )
+
+
+def test_a_chinese_question_wraps_as_chinese_text_does() -> None:
+    """The help of the first question holds "自有 App 或小程序商城": rich alone ends the line
+    at the space after App, leaving half of it empty; Chinese lines break between characters."""
+    import io
+
+    from rich.console import Console
+
+    from retail_stage.render.assess import question
+
+    messages.use("zh")
+    ind = ZH.rubric.indicators[0]
+    out = io.StringIO()
+    Console(file=out, width=100, color_system=None).print(question(ind, 1, 36, "渠道", None))
+    lines = out.getvalue().splitlines()
+    assert "自营网店、自有 App 或小程序商城、电商平台旗舰店、目录或电话订购。" in lines[5]
+    assert all(len(line) <= 100 for line in lines)

@@ -18,8 +18,8 @@ from rich.text import Text
 from retail_stage.answers import expected_number
 from retail_stage.messages import _, n_
 from retail_stage.questions import describe, options_of, question_order
+from retail_stage.render.cjk import cjk_literal as literal
 from retail_stage.render.table import stage_style
-from retail_stage.render.text import literal
 from retail_stage.rubric import NumberAnswer
 
 if TYPE_CHECKING:
