@@ -87,14 +87,18 @@ def test_click_errors_in_chinese_keep_what_the_user_typed(
 
 
 def test_lang_on_the_command_line_gives_click_errors_in_chinese() -> None:
-    code, _out, err = _run(["score", "--lang", "zh", "--nope"])
+    code, _out, err = _run(["rubric", "show", "--lang", "zh", "--formt"])
     assert (code, _panel(err)[1:]) == (
         2,
         [
-            "用 'retail-stage score -h' 查看帮助。",
+            "用 'retail-stage rubric show -h' 查看帮助。",
             "错误",
-            "没有这个选项：--nope（可用的选项：--no-merge, --top）",
+            "没有这个选项：--formt（可用的选项：--format）",
         ],
     )
-    code, _out, err = _run(["--lang", "zh", "score", "--nope"], lang="en")
-    assert _panel(err)[-1] == "没有这个选项：--nope（可用的选项：--no-merge, --top）"
+    code, _out, err = _run(["--lang", "zh", "rubric", "validate", "--formt"], lang="en")
+    assert _panel(err)[-1] == "没有这个选项：--formt（可用的选项：--format）"
+    code, _out, err = _run(["rubric", "show", "--formt"], lang="zh")
+    assert _panel(err)[-1] == "没有这个选项：--formt（可用的选项：--format）"
+    code, _out, err = _run(["rubric", "show", "--formt"])
+    assert _panel(err)[-1] == "No such option: --formt (Possible options: --format)"
