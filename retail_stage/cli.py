@@ -1232,6 +1232,18 @@ def report(
     merge: MergeOption = None,
     mapping: MapOption = None,
     show_ids: ShowIdsOption = False,
+    peers: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--peers",
+            metavar="PATH",
+            help=N_(
+                "Show where the company stands among these peers: profiles, folders, survey "
+                "exports or a summary made by score --summary --format json (repeatable)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from retail_stage.render.report import print_report, render_document
     from retail_stage.render.report_data import build_report
@@ -1254,10 +1266,40 @@ def report(
     result = _one_result(profile, compiled, rubric, survey)
     for warning in result.warnings:
         _err(warning)
+    peer_set, peers_failed = _peer_set(peers, compiled, result) if peers else (None, False)
     if chosen is ReportFormat.TERMINAL:
-        print_report(build_report(result, compiled.rubric, show_ids))
+        print_report(build_report(result, compiled.rubric, show_ids, peer_set))
+        if peers_failed:
+            raise typer.Exit(EXIT_INVALID)
         return
-    document = render_document(result, compiled.rubric, chosen, show_ids)
+    document = render_document(result, compiled.rubric, chosen, show_ids, peer_set)
+    _write_report(output, document)
+    if peers_failed:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _peer_set(paths: list[str], compiled: CompiledRubric, result: Result):  # type: ignore[no-untyped-def]
+    """The peers of `report --peers` (the company's own profile left out) and whether some
+    peer profile failed (each failure said on stderr); exits on a bad summary or no peers."""
+    from retail_stage.peer_paths import gather
+    from retail_stage.sources import SourceError
+
+    try:
+        peer_set, failures = gather(paths, compiled, result.source)
+    except SourceError as exc:
+        _err(str(exc.first))
+        raise typer.Exit(EXIT_INVALID) from None
+    for failure in failures:
+        for line in failure.lines():
+            _err(line)
+    if not peer_set.count:
+        _err(_("error: no peers to compare with in {paths}").format(paths=", ".join(paths)))
+        raise typer.Exit(EXIT_INVALID)
+    return peer_set, bool(failures)
+
+
+def _write_report(output: Path | None, document: str | bytes) -> None:
+    """`report`'s document written to `output` (stdout when None; a PDF always has a file)."""
     if isinstance(document, bytes):
         assert output is not None  # a PDF was refused without -o
         try:

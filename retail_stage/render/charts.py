@@ -61,6 +61,20 @@ def _threshold(y: float, share: float, label: str) -> list[str]:
     ]
 
 
+PEER = "#ffffff"
+"""The fill of the peers' median mark: a white diamond outlined in ink, on any bar."""
+
+
+def _peer_mark(y: float, share: float) -> list[str]:
+    """The peers' median on a bar: a diamond across it (drawn only when there are peers)."""
+    x = BAR_LEFT + max(0.0, min(1.0, share)) * BAR_WIDTH
+    mid = y + BAR_HEIGHT / 2
+    return [
+        f'<path class="peer" d="M{x:.1f} {mid - 8:.1f}L{x + 6:.1f} {mid:.1f}L{x:.1f} '
+        f'{mid + 8:.1f}L{x - 6:.1f} {mid:.1f}Z" fill="{PEER}" stroke="{INK}" stroke-width="1.5"/>'
+    ]
+
+
 def _status(stage: StageView) -> str:
     if stage.met:
         return _("✓ met")
@@ -70,6 +84,7 @@ def _status(stage: StageView) -> str:
 def ladder_svg(report: Report) -> str:
     """Each stage's attainment against its threshold, the company's stage marked."""
     rungs = [s for s in report.ladder if s.attainment is not None]
+    marks = {} if report.peers is None else report.peers.marks
     body: list[str] = []
     for n, stage in enumerate(reversed(rungs)):  # the top of the ladder on top
         top = 8 + n * (ROW + 12)
@@ -86,19 +101,23 @@ def ladder_svg(report: Report) -> str:
         )
         body += _bar(top + 18, attainment, MET if stage.met else NOT_MET)
         body += _threshold(top + 18, threshold, pct(threshold))
+        if stage.id in marks:
+            body += _peer_mark(top + 18, marks[stage.id])
     height = 8 + len(rungs) * (ROW + 12)
     title = _("Attainment of each stage against its threshold")
     return _svg(height, title, body, "ladder")
 
 
-def focus_svg(view: LabelView) -> str:
-    """The traffic and the supply focus, the supply bar with the 2.0 threshold."""
+def focus_svg(view: LabelView, medians: tuple[float | None, float | None] | None = None) -> str:
+    """The traffic and the supply focus, the supply bar with the 2.0 threshold; `medians`
+    (traffic, supply) marks the peers' median on each bar."""
     rows = [
         (_("Traffic focus"), view.traffic, None),
         (_("Supply focus"), view.supply, view.threshold),
     ]
     body: list[str] = []
     for n, (name, share, threshold) in enumerate(rows):
+        median = None if medians is None else medians[n]
         top = 8 + n * (ROW + 12)
         line = _("{focus}: {score}").format(focus=name, score=pct(share))
         body.append(
@@ -110,4 +129,6 @@ def focus_svg(view: LabelView) -> str:
             body += _threshold(
                 top + 18, threshold, _("2.0 at {threshold}").format(threshold=pct(threshold))
             )
+        if median is not None:
+            body += _peer_mark(top + 18, median)
     return _svg(8 + len(rows) * (ROW + 12), _("Traffic and supply focus"), body, "focus")

@@ -35,16 +35,26 @@ def _wrap(label: str, width: int = 16) -> list[str]:
 
 
 def radar_svg(
-    axes: Sequence[tuple[str, float | None]], width: int = 520, height: int = 400, title: str = ""
+    axes: Sequence[tuple[str, float | None]],
+    width: int = 520,
+    height: int = 400,
+    title: str = "",
+    peers: Sequence[float | None] | None = None,
+    legend: tuple[str, str] | None = None,
 ) -> str:
-    """An SVG radar of `axes` (label, score in 0..1 or None for n/a); every label is escaped."""
+    """An SVG radar of `axes` (label, score in 0..1 or None for n/a); every label is escaped.
+
+    `peers`, one score per axis, draws a second, dashed polygon (the peers' median); `legend`
+    names the two polygons (company, peers) in text below the chart.
+    """
     count = len(axes)
     cx, cy = width / 2, height / 2
+    drawn = height + (28 if legend is not None else 0)  # the legend's line below the chart
     radius = min(cx - 140, cy - 75)  # room for the labels around the chart
     name = escape(title or _("Dimensions"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{name}">',
+        f'height="{drawn}" viewBox="0 0 {width} {drawn}" role="img" aria-label="{name}">',
         f"<title>{name}</title>",
     ]
     if count < 3:
@@ -71,6 +81,12 @@ def radar_svg(
         parts.append(
             f'<text x="{x + 2:.1f}" y="{y:.1f}" font-size="10" fill="#7a808a" '
             f'font-family="sans-serif">{ring:.0%}</text>'
+        )
+    if peers is not None:
+        others = [radius * (score or 0.0) for score in peers]
+        parts.append(
+            f'<polygon class="peers" points="{_points(cx, cy, others)}" fill="none" '
+            'stroke="#1d232b" stroke-width="1.5" stroke-dasharray="5 4"/>'
         )
     values = [radius * (score or 0.0) for _, score in axes]
     parts.append(
@@ -100,5 +116,16 @@ def radar_svg(
             f'<text text-anchor="{anchor}" font-size="12" font-family="sans-serif" '
             f'fill="#222">{spans}</text>'
         )
+    if legend is not None:
+        y = drawn - 10
+        parts += [
+            f'<line x1="16" y1="{y - 4}" x2="40" y2="{y - 4}" stroke="#2a7ab8" stroke-width="3"/>',
+            f'<text x="46" y="{y}" font-size="12" font-family="sans-serif" fill="#222">'
+            f"{escape(legend[0])}</text>",
+            f'<line x1="{cx + 10:.0f}" y1="{y - 4}" x2="{cx + 34:.0f}" y2="{y - 4}" '
+            'stroke="#1d232b" stroke-width="1.5" stroke-dasharray="5 4"/>',
+            f'<text x="{cx + 40:.0f}" y="{y}" font-size="12" font-family="sans-serif" '
+            f'fill="#222">{escape(legend[1])}</text>',
+        ]
     parts.append("</svg>")
     return "".join(parts)

@@ -34,20 +34,30 @@ from retail_stage.render.report_data import (
     Mover,
     Report,
     StageView,
+    ahead_cell,
+    ahead_explained,
     build_report,
     find_out_sentence,
     first_sentence,
     focus_name,
     gain_footnote,
     index_sentence,
+    index_standing_sentence,
     label_name,
     label_sentence,
     label_uncertain_sentence,
+    median_stage_sentence,
     merge_name,
     more_disagreements_sentence,
+    next_stage_sentence,
     next_steps_intro,
+    peer_mark_legend,
+    peer_value,
+    peers_heading,
+    peers_intro,
     points,
     quiet_unknowns_sentence,
+    sentences,
     top_sentence,
     uncertain_sentence,
 )
@@ -59,6 +69,7 @@ from retail_stage.render.text import neutral
 if TYPE_CHECKING:
     from retail_stage.engine import Result
     from retail_stage.loading import Failure
+    from retail_stage.peers import PeerSet
     from retail_stage.rubric import Rubric
 
 EXPORT_WIDTH = 100
@@ -74,11 +85,17 @@ class Bar:
     """
 
     def __init__(
-        self, value: float | None, threshold: float | None = None, style: str = ""
+        self,
+        value: float | None,
+        threshold: float | None = None,
+        style: str = "",
+        peer: float | None = None,
     ) -> None:
         self.value = value
         self.threshold = threshold
         self.style = style
+        self.peer = peer
+        """The peers' median, marked ◆ (None: no mark)."""
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(10, 40)
@@ -93,9 +110,12 @@ class Bar:
         mark = None
         if self.threshold is not None:
             mark = min(width - 1, round(self.threshold * width))
+        peer = None if self.peer is None else min(width - 1, round(self.peer * width))
         bar = Text()
         for cell in range(width):
-            if cell == mark:
+            if cell == peer:
+                bar.append("◆", style="bold" if cell >= filled else "bold reverse")
+            elif cell == mark:
                 bar.append("┃", style="bold magenta" if cell >= filled else "bold magenta reverse")
             elif cell < filled:
                 bar.append("█", style=self.style)
@@ -196,11 +216,15 @@ def _verdict(report: Report) -> Panel:
 
 
 def _ladder(report: Report) -> Group:
+    caption = _("┃ marks the stage's threshold")
+    peers = report.peers
+    if peers is not None and peers.marks:
+        caption = sentences(caption, peer_mark_legend())
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_edge=False,
-        caption=say(_("┃ marks the stage's threshold"), "bright_black"),
+        caption=say(caption, "bright_black"),
         caption_justify="left",
     )
     table.add_column(Text(""), no_wrap=True)
@@ -226,7 +250,12 @@ def _ladder(report: Report) -> Group:
         table.add_row(
             marker,
             name,
-            Bar(stage.attainment, stage.threshold, "green" if stage.met else "yellow"),
+            Bar(
+                stage.attainment,
+                stage.threshold,
+                "green" if stage.met else "yellow",
+                None if peers is None else peers.marks.get(stage.id),
+            ),
             Text(_pct(stage.attainment)),
             Text(_pct(stage.threshold)),
             status,
@@ -265,20 +294,31 @@ def _label_section(report: Report) -> Group:
     table.add_column(ratio=1)
     table.add_column(justify="right", no_wrap=True)
     table.add_column()
+    peers = report.peers
     table.add_row(
-        say(_("Traffic focus")), Bar(view.traffic, None, "cyan"), Text(_pct(view.traffic)), Text("")
+        say(_("Traffic focus")),
+        Bar(view.traffic, None, "cyan", None if peers is None else peers.traffic.median),
+        Text(_pct(view.traffic)),
+        Text(""),
     )
     table.add_row(
         say(_("Supply focus")),
-        Bar(view.supply, view.threshold, "green" if view.gap <= 0 else "yellow"),
+        Bar(
+            view.supply,
+            view.threshold,
+            "green" if view.gap <= 0 else "yellow",
+            None if peers is None else peers.supply.median,
+        ),
         Text(_pct(view.supply)),
         say(_("2.0 at {threshold}").format(threshold=_pct(view.threshold)), "bright_black"),
     )
     parts: list[RenderableType] = [
         heading(_("1.0 or 2.0: this is {label}").format(label=label_name(view.label))),
         table,
-        Text(""),
     ]
+    if peers is not None:
+        parts.append(say(peer_mark_legend(), "bright_black"))
+    parts.append(Text(""))
     parts.append(say(label_sentence(view)))
     if view.gap > 0 and view.blocked_by_stage is None:
         chosen = [m for m in view.movers if m.in_smallest_set]
@@ -348,9 +388,11 @@ def _dimensions(report: Report) -> Group:
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     table.add_column(justify="right", no_wrap=True)
+    medians = {} if report.peers is None else {r.id: r.median for r in report.peers.dimensions}
     for dim in report.dimensions:
         style = "bright_black" if dim.score is None else "blue"
-        table.add_row(literal(dim.name), Bar(dim.score, None, style), Text(_pct(dim.score)))
+        bar = Bar(dim.score, None, style, medians.get(dim.id))
+        table.add_row(literal(dim.name), bar, Text(_pct(dim.score)))
     line = Text()
     if report.strongest is not None:
         line.append_text(say(_("Strongest: "), "bold"))
@@ -363,7 +405,41 @@ def _dimensions(report: Report) -> Group:
         line.append_text(
             say(_("Every dimension scores {score}.").format(score=_pct(report.even_score)))
         )
-    return Group(heading(_("Dimensions (all stages)")), table, Text(""), line, Text(""))
+    parts: list[RenderableType] = [heading(_("Dimensions (all stages)")), table]
+    if report.peers is not None:
+        parts.append(say(peer_mark_legend(), "bright_black"))
+    return Group(*parts, Text(""), line, Text(""))
+
+
+def _peers(report: Report) -> Group:
+    view = report.peers
+    assert view is not None
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column(Text(""), no_wrap=True)
+    table.add_column(say(_("This company")), justify="right", no_wrap=True)
+    table.add_column(say(_("Peers' median")), justify="right", no_wrap=True)
+    table.add_column(say(_("Ahead of")), justify="right", no_wrap=True)
+    rows = [view.index, view.traffic, view.supply, *view.dimensions]
+    for n, row in enumerate(rows):
+        table.add_row(
+            literal(row.name, "bold" if n == 0 else ""),
+            Text(peer_value(row, row.value)),
+            Text(peer_value(row, row.median)),
+            Text(ahead_cell(view, row), style="bold" if n == 0 else ""),
+            end_section=n in (0, 2),
+        )
+    return Group(
+        heading(peers_heading()),
+        say(peers_intro(view), "bright_black"),
+        Text(""),
+        say(index_standing_sentence(view), "bold"),
+        say(median_stage_sentence(view)),
+        say(next_stage_sentence(view)),
+        Text(""),
+        table,
+        say(ahead_explained(), "bright_black"),
+        Text(""),
+    )
 
 
 def _next_steps(report: Report) -> Group:
@@ -530,6 +606,8 @@ def renderables(report: Report) -> Iterator[RenderableType]:
     yield _ladder(report)
     yield _label_section(report)
     yield _dimensions(report)
+    if report.peers is not None:
+        yield _peers(report)
     yield _next_steps(report)
     yield _evidence(report)
 
@@ -596,9 +674,16 @@ def exports(report: Report, formats: Iterable[ReportFormat]) -> dict[ReportForma
     return out
 
 
-def render_report(result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: bool = False) -> str:
-    """The whole report of `result` in a file format (every format but terminal)."""
-    report = build_report(result, rubric, show_ids)
+def render_report(
+    result: Result,
+    rubric: Rubric,
+    fmt: ReportFormat,
+    show_ids: bool = False,
+    peers: PeerSet | None = None,
+) -> str:
+    """The whole report of `result` in a file format (every format but terminal); `peers`
+    adds where it stands among them."""
+    report = build_report(result, rubric, show_ids, peers)
     if fmt is ReportFormat.MD:
         from retail_stage.render.report_markdown import report_markdown
 
@@ -619,7 +704,11 @@ def render_report(result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: b
 
 
 def render_document(
-    result: Result, rubric: Rubric, fmt: ReportFormat, show_ids: bool = False
+    result: Result,
+    rubric: Rubric,
+    fmt: ReportFormat,
+    show_ids: bool = False,
+    peers: PeerSet | None = None,
 ) -> str | bytes:
     """The report of `result` as a file holds it: bytes for a PDF, text for the others.
 
@@ -628,8 +717,8 @@ def render_document(
     if fmt is ReportFormat.PDF:
         from retail_stage.render.report_pdf import report_pdf
 
-        return report_pdf(build_report(result, rubric, show_ids))
-    return render_report(result, rubric, fmt, show_ids)
+        return report_pdf(build_report(result, rubric, show_ids, peers))
+    return render_report(result, rubric, fmt, show_ids, peers)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

@@ -23,6 +23,7 @@ from retail_stage.rubric import (
 
 if TYPE_CHECKING:
     from retail_stage.engine import Result
+    from retail_stage.peers import PeerSet
 
 NOT_APPLICABLE = -1.0  # the engine's n/a score; repeated so this module needs no engine import
 EPSILON = 1e-9
@@ -202,6 +203,59 @@ PANEL_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
+class PeerRow:
+    """One value of the company (the index, a focus score, a dimension) among its peers."""
+
+    id: str
+    """index, traffic, supply, or a dimension id."""
+    name: str
+    value: float | None
+    """The company's value (None: n/a for the company)."""
+    median: float | None
+    """The peers' median (None when no peer has a value)."""
+    below: int
+    """Peers in a bin strictly below the company's."""
+    peers: int
+    """Peers counted for this value."""
+
+    @property
+    def percentile(self) -> float | None:
+        """The share of peers the company is ahead of (None when it cannot be told)."""
+        if self.value is None or not self.peers:
+            return None
+        return round(self.below / self.peers, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class PeersView:
+    """Where the company stands among a set of peers (`report --peers`)."""
+
+    count: int
+    sources: tuple[str, ...]
+    left_out: int
+    """Profiles among the peers that were the company itself, left out."""
+    invalid: int
+    """Peer profiles that could not be scored."""
+    index: PeerRow
+    traffic: PeerRow
+    supply: PeerRow
+    dimensions: tuple[PeerRow, ...]
+    median_stage: str
+    """The stage of the median peer, by name."""
+    median_stage_id: str
+    median_next: str | None
+    """The stage the median peer works toward, by name (None at the top)."""
+    median_next_attainment: float | None
+    """The median peer's attainment of that stage, from the median index."""
+    marks: Mapping[str, float]
+    """Stage id to where the median peer stands on that stage's bar (the stage it works toward)."""
+    next_stage: tuple[str, str, int] | None
+    """The peers' most common next stage: (id, name, peers working toward it)."""
+    stages: tuple[tuple[str, str, int], ...]
+    """(stage id, name, peers on it), in ladder order."""
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a report shows, in the order it shows it."""
 
@@ -231,6 +285,8 @@ class Report:
     panel: PanelView | None = None
     show_ids: bool = False
     """Whether documents for people show indicator ids (machine formats always do)."""
+    peers: PeersView | None = None
+    """Where the company stands among its peers, when the report was given some."""
 
     @property
     def improve(self) -> tuple[Mover, ...]:
@@ -248,8 +304,10 @@ class Report:
         return str(self.company.get("name") or "")
 
 
-def build_report(result: Result, rubric: Rubric, show_ids: bool = False) -> Report:
-    """The report of `result`, scored with `rubric`."""
+def build_report(
+    result: Result, rubric: Rubric, show_ids: bool = False, peers: PeerSet | None = None
+) -> Report:
+    """The report of `result`, scored with `rubric`; `peers` adds where it stands among them."""
     evidence = _evidence(result, rubric)
     by_id = {e.indicator.id: e for e in evidence}
     names = {rubric.baseline.id: rubric.baseline.name} | {s.id: s.name for s in rubric.stages}
@@ -297,6 +355,48 @@ def build_report(result: Result, rubric: Rubric, show_ids: bool = False) -> Repo
         ),
         panel=_panel(result, rubric, names),
         show_ids=show_ids,
+        peers=None if peers is None else _peers(result, rubric, peers, names),
+    )
+
+
+def _peers(result: Result, rubric: Rubric, peers: PeerSet, names: Mapping[str, str]) -> PeersView:
+    def row(key: str, name: str, bins: Sequence[int], value: float | None) -> PeerRow:
+        from retail_stage.peers import PER_UNIT, standing
+
+        found = standing(bins, value, PER_UNIT)
+        return PeerRow(key, name, value, found.median, found.below, found.peers)
+
+    index = row("index", _("Index"), peers.index, result.index)
+    median_id = peers.median_stage() or rubric.baseline.id
+    ladder = [rubric.baseline.id] + [s.id for s in rubric.stages]
+    place = ladder.index(median_id)
+    median_next = median_attainment = None
+    marks: dict[str, float] = {}
+    if place < len(rubric.stages) and index.median is not None:
+        upper = ladder[place + 1]
+        median_next = names[upper]
+        median_attainment = round(max(0.0, min(1.0, index.median - place)), 4)
+        marks[upper] = median_attainment
+    common = peers.most_common_next_stage()
+    return PeersView(
+        count=peers.count,
+        sources=tuple(peers.sources),
+        left_out=peers.left_out,
+        invalid=peers.invalid,
+        index=index,
+        traffic=row("traffic", _("Traffic focus"), peers.traffic, result.focus_traffic),
+        supply=row("supply", _("Supply focus"), peers.supply, result.focus_supply),
+        dimensions=tuple(
+            row(d.id, d.name, peers.dimension_bins[d.id], score)
+            for d, (_id, score) in zip(rubric.dimensions, result.dimensions, strict=True)
+        ),
+        median_stage=names[median_id],
+        median_stage_id=median_id,
+        median_next=median_next,
+        median_next_attainment=median_attainment,
+        marks=marks,
+        next_stage=None if common is None else (common[0], names[common[0]], common[1]),
+        stages=tuple((s, names[s], n) for s, n in peers.stage_counts_in_order()),
     )
 
 
@@ -714,3 +814,99 @@ def more_disagreements_sentence(more: int) -> str:
         "... and {n} more questions (all in the JSON result)",
         more,
     ).format(n=more)
+
+
+# --- Sentences of the peers section ---------------------------------------------------------
+
+
+def peers_heading() -> str:
+    """The heading of the peers section."""
+    return _("Among its peers")
+
+
+def peers_intro(view: PeersView) -> str:
+    """How many peers, from where, and who was left out of them."""
+    text = n_("{n} peer, from {sources}.", "{n} peers, from {sources}.", view.count).format(
+        n=view.count, sources=_(", ").join(view.sources)
+    )
+    if view.left_out:
+        text = sentences(text, _("The company's own profile is left out of them."))
+    if view.invalid:
+        text = sentences(
+            text,
+            n_(
+                "{n} peer profile could not be read or scored and is not counted.",
+                "{n} peer profiles could not be read or scored and are not counted.",
+                view.invalid,
+            ).format(n=view.invalid),
+        )
+    return text
+
+
+def ahead_sentence(row: PeerRow) -> str:
+    """ "ahead of 55% of 11 peers", or why there is no percentile."""
+    if row.value is None:
+        return _("n/a for this company")
+    if not row.peers:
+        return _("no peer has a score")
+    return n_("ahead of {share} of {n} peer", "ahead of {share} of {n} peers", row.peers).format(
+        share=pct(row.percentile), n=row.peers
+    )
+
+
+def ahead_cell(view: PeersView, row: PeerRow) -> str:
+    """A row's percentile in a table: "55%", with the count when it is not every peer's."""
+    if row.value is None:
+        return _("n/a")
+    if not row.peers:
+        return "—"
+    if row.peers == view.count:
+        return pct(row.percentile)
+    return _("{share} of {n}").format(share=pct(row.percentile), n=row.peers)
+
+
+def ahead_explained() -> str:
+    """What the "ahead of" column counts."""
+    return _("Ahead of: the share of peers with a lower score (counted in steps of 0.01).")
+
+
+def index_standing_sentence(view: PeersView) -> str:
+    """The headline: the index and the share of peers it is ahead of."""
+    return _("Index {index}: {standing}.").format(
+        index=peer_value(view.index, view.index.value), standing=ahead_sentence(view.index)
+    )
+
+
+def peer_value(row: PeerRow, value: float | None) -> str:
+    """A value of a peers' row as a report shows it: the index to two places, a share as %."""
+    if value is None:
+        return _("n/a")
+    return f"{value:.2f}" if row.id == "index" else pct(value)
+
+
+def median_stage_sentence(view: PeersView) -> str:
+    """Where the median peer stands on the ladder."""
+    if view.median_next is None or view.median_next_attainment is None:
+        return _("The median peer stands at {stage}, the top of the ladder.").format(
+            stage=view.median_stage
+        )
+    return _("The median peer stands at {stage}, with {share} attainment of {next}.").format(
+        stage=view.median_stage, share=pct(view.median_next_attainment), next=view.median_next
+    )
+
+
+def next_stage_sentence(view: PeersView) -> str:
+    """The peers' most common next stage."""
+    if view.next_stage is None:
+        return _("Every peer stands at the top of the ladder: none has a next stage.")
+    _id, name, count = view.next_stage
+    return n_(
+        "The peers' most common next stage: {stage} ({count} of {n} peers works toward it).",
+        "The peers' most common next stage: {stage} ({count} of {n} peers work toward it).",
+        count,
+    ).format(stage=name, count=count, n=view.count)
+
+
+def peer_mark_legend() -> str:
+    """What the peers' mark on a bar means."""
+    return _("◆ marks the peers' median")

@@ -19,18 +19,27 @@ from retail_stage.render.report_data import (
     Evidence,
     Mover,
     Report,
+    ahead_cell,
+    ahead_explained,
     find_out_sentence,
     first_sentence,
     focus_name,
     gain_footnote,
     index_sentence,
+    index_standing_sentence,
     label_name,
     label_sentence,
     label_uncertain_sentence,
+    median_stage_sentence,
     merge_name,
     more_disagreements_sentence,
+    next_stage_sentence,
     next_steps_intro,
     pct,
+    peer_mark_legend,
+    peer_value,
+    peers_heading,
+    peers_intro,
     points,
     quiet_unknowns_sentence,
     top_sentence,
@@ -79,6 +88,7 @@ def report_html(report: Report, open_details: bool = False) -> str:
         *_ladder(report),
         *_label(report),
         *_dimensions(report),
+        *_peers(report),
         *_next_steps(report),
         *_panel(report),
         *_evidence(report, open_details),
@@ -171,7 +181,7 @@ def _ladder(report: Report) -> list[str]:
     out = [
         '<section class="ladder" aria-labelledby="ladder">',
         el("h2", h(_("The stage ladder")), 'id="ladder"'),
-        el("figure", ladder_svg(report)),
+        el("figure", ladder_svg(report) + _ladder_legend(report)),
         "<table>",
         _head((_("Stage"), False), (_("Now"), True), (_("Needs"), True), (_("Status"), False)),
         "<tbody>",
@@ -203,13 +213,25 @@ def _ladder(report: Report) -> list[str]:
     return [*out, "</section>"]
 
 
+def _ladder_legend(report: Report) -> str:
+    if report.peers is None or not report.peers.marks:
+        return ""
+    legend = _("{legend}. {sentence}").format(
+        legend=peer_mark_legend(), sentence=median_stage_sentence(report.peers)
+    )
+    return el("figcaption", h(legend))
+
+
 def _label(report: Report) -> list[str]:
     view = report.label
     heading = _("1.0 or 2.0: this is {label}").format(label=label_name(view.label))
+    peers = report.peers
+    medians = None if peers is None else (peers.traffic.median, peers.supply.median)
+    legend = "" if peers is None else el("figcaption", h(peer_mark_legend()))
     out = [
         '<section class="label" aria-labelledby="label">',
         el("h2", h(heading), 'id="label"'),
-        el("figure", focus_svg(view)),
+        el("figure", focus_svg(view, medians) + legend),
         el("p", h(label_sentence(view))),
     ]
     if view.gap > 0 and view.blocked_by_stage is None:
@@ -221,9 +243,16 @@ def _label(report: Report) -> list[str]:
 def _dimensions(report: Report) -> list[str]:
     from retail_stage.render.radar import radar_svg
 
+    peers = report.peers
+    medians = None if peers is None else [row.median for row in peers.dimensions]
+    legend = None
+    if peers is not None:
+        legend = (neutral(report.company_name), neutral(_("peers' median")))
     radar = radar_svg(
         [(neutral(d.name), d.score) for d in report.dimensions],
         title=neutral(_("Dimensions of {company}").format(company=report.company_name)),
+        peers=medians,
+        legend=legend,
     )
     rows = "".join(
         el("tr", el("td", h(d.name)) + el("td", pct(d.score), 'class="num"'))
@@ -248,6 +277,38 @@ def _dimensions(report: Report) -> list[str]:
         even = _("Every dimension scores {score}.").format(score=pct(report.even_score))
         out.append(el("p", h(even)))
     return [*out, "</section>"]
+
+
+def _peers(report: Report) -> list[str]:
+    view = report.peers
+    if view is None:
+        return []
+    # The number columns' headings may wrap: four columns fit a phone only so.
+    wrapping = 'class="num" style="white-space: normal"'
+    names = (_("This company"), _("Peers' median"), _("Ahead of"))
+    head = el(
+        "thead",
+        el("tr", el("th", h(_("Value"))) + "".join(el("th", h(n), wrapping) for n in names)),
+    )
+    rows = []
+    for n, row in enumerate((view.index, view.traffic, view.supply, *view.dimensions)):
+        cells = el("td", h(row.name)) + el("td", h(peer_value(row, row.value)), 'class="num"')
+        cells += el("td", h(peer_value(row, row.median)), 'class="num"')
+        cells += el("td", h(ahead_cell(view, row)), 'class="num"')
+        rows.append(el("tr", cells, 'class="current"' if n == 0 else ""))
+    return [
+        '<section class="peers" aria-labelledby="peers">',
+        el("h2", h(peers_heading()), 'id="peers"'),
+        el("p", h(peers_intro(view)), 'class="muted"'),
+        el("p", el("strong", h(index_standing_sentence(view))), 'class="standing"'),
+        '<ul class="meaning">',
+        el("li", h(median_stage_sentence(view))),
+        el("li", h(next_stage_sentence(view))),
+        "</ul>",
+        el("div", el("table", head + el("tbody", "".join(rows))), 'class="scroll"'),
+        el("p", h(ahead_explained()), 'class="muted"'),
+        "</section>",
+    ]
 
 
 def _id(report: Report, e: Evidence) -> str:

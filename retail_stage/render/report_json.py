@@ -6,7 +6,14 @@ import json
 import re
 from typing import Any
 
-from retail_stage.render.report_data import NOT_APPLICABLE, Evidence, Mover, Report
+from retail_stage.render.report_data import (
+    NOT_APPLICABLE,
+    Evidence,
+    Mover,
+    PeerRow,
+    PeersView,
+    Report,
+)
 
 # json.dumps escapes C0 controls but not DEL, C1 controls or bidi overrides; a terminal that
 # shows the file must not act on them, so they are written as \\u escapes (the value is the same).
@@ -98,7 +105,43 @@ def report_dict(report: Report) -> dict[str, Any]:
         ],
         "evidence": [_evidence(e) for _, rows in report.evidence for e in rows],
     }
+    if report.peers is not None:
+        data["peers"] = peers_dict(report.peers)
     return data
+
+
+def _standing(row: PeerRow) -> dict[str, Any]:
+    return {
+        "value": row.value,
+        "median": row.median,
+        "percentile": row.percentile,
+        "below": row.below,
+        "peers": row.peers,
+    }
+
+
+def peers_dict(view: PeersView) -> dict[str, Any]:
+    """Where the company stands among its peers: each value's percentile (the share of peers
+    in a lower bin of 0.01), the peers' medians, the median peer and the most common next stage."""
+    return {
+        "count": view.count,
+        "sources": list(view.sources),
+        "left_out": view.left_out,
+        "invalid": view.invalid,
+        "index": _standing(view.index),
+        "focus": {"traffic": _standing(view.traffic), "supply": _standing(view.supply)},
+        "dimensions": {row.id: _standing(row) for row in view.dimensions},
+        "median_peer": {
+            "stage": view.median_stage_id,
+            "next_stage_attainment": view.median_next_attainment,
+        },
+        "next_stage": (
+            None
+            if view.next_stage is None
+            else {"id": view.next_stage[0], "peers": view.next_stage[2]}
+        ),
+        "stages": {stage: count for stage, _name, count in view.stages},
+    }
 
 
 def report_json(report: Report) -> str:

@@ -9,18 +9,27 @@ from retail_stage.messages import _
 from retail_stage.render.report_data import (
     Mover,
     Report,
+    ahead_cell,
+    ahead_explained,
     find_out_sentence,
     first_sentence,
     focus_name,
     gain_footnote,
     index_sentence,
+    index_standing_sentence,
     label_name,
     label_sentence,
     label_uncertain_sentence,
+    median_stage_sentence,
     merge_name,
     more_disagreements_sentence,
+    next_stage_sentence,
     next_steps_intro,
     pct,
+    peer_mark_legend,
+    peer_value,
+    peers_heading,
+    peers_intro,
     quiet_unknowns_sentence,
     top_sentence,
     uncertain_sentence,
@@ -50,10 +59,19 @@ def md(value: object) -> str:
     return text.replace("\n", "<br>")
 
 
-def _bar(value: float | None, threshold: float | None = None, width: int = 20) -> str:
+def _bar(
+    value: float | None,
+    threshold: float | None = None,
+    width: int = 20,
+    peer: float | None = None,
+) -> str:
     filled = round((value or 0.0) * width)
     mark = None if threshold is None else min(width - 1, round(threshold * width))
-    cells = ["┃" if n == mark else ("█" if n < filled else "░") for n in range(width)]
+    median = None if peer is None else min(width - 1, round(peer * width))
+    cells = [
+        "◆" if n == median else "┃" if n == mark else ("█" if n < filled else "░")
+        for n in range(width)
+    ]
     return "`" + "".join(cells) + "`"
 
 
@@ -108,6 +126,7 @@ def report_markdown(report: Report) -> str:
             *_ladder(report),
             *_label(report),
             *_dimensions(report),
+            *_peers(report),
             *_panel_markdown(report),
             *_next_steps(report),
             *_evidence(report),
@@ -181,9 +200,12 @@ def _ladder(report: Report) -> list[str]:
             status = _("✓ met")
         else:
             status = _("✗ gate fails") if stage.blocking_gates else _("✗ not met")
-        bar = _bar(stage.attainment, stage.threshold)
+        mark = None if report.peers is None else report.peers.marks.get(stage.id)
+        bar = _bar(stage.attainment, stage.threshold, peer=mark)
         out.append(_row(here, name, bar, pct(stage.attainment), pct(stage.threshold), status))
     out.append("")
+    if report.peers is not None and report.peers.marks:
+        out += [md(peer_mark_legend()), ""]
     for stage in report.ladder:
         for gate in stage.blocking_gates:
             e = gate.evidence
@@ -202,17 +224,27 @@ def _ladder(report: Report) -> list[str]:
 def _label(report: Report) -> list[str]:
     view = report.label
     supply_note = _("2.0 at {threshold}").format(threshold=pct(view.threshold))
+    peers = report.peers
+    traffic = None if peers is None else peers.traffic.median
+    supply = None if peers is None else peers.supply.median
     out = [
         "",
         "## " + _("1.0 or 2.0: this is {label}").format(label=label_name(view.label)),
         "",
         _row(_("Focus"), "", _("Score"), ""),
         "|---|---|---:|---|",
-        _row(_("Traffic focus"), _bar(view.traffic), pct(view.traffic), ""),
-        _row(_("Supply focus"), _bar(view.supply, view.threshold), pct(view.supply), supply_note),
+        _row(_("Traffic focus"), _bar(view.traffic, peer=traffic), pct(view.traffic), ""),
+        _row(
+            _("Supply focus"),
+            _bar(view.supply, view.threshold, peer=supply),
+            pct(view.supply),
+            supply_note,
+        ),
         "",
-        md(label_sentence(view)),
     ]
+    if report.peers is not None:
+        out += [md(peer_mark_legend()), ""]
+    out += [md(label_sentence(view))]
     if view.gap > 0 and view.blocked_by_stage is None:
         chosen = [m for m in view.movers if m.in_smallest_set]
         out += ["", *_movers(chosen, report.show_ids)]
@@ -227,8 +259,14 @@ def _dimensions(report: Report) -> list[str]:
         _row(_("Dimension"), "", _("Score")),
         "|---|---|---:|",
     ]
-    out += [_row(md(d.name), _bar(d.score), pct(d.score)) for d in report.dimensions]
+    medians = {} if report.peers is None else {r.id: r.median for r in report.peers.dimensions}
+    out += [
+        _row(md(d.name), _bar(d.score, peer=medians.get(d.id)), pct(d.score))
+        for d in report.dimensions
+    ]
     out.append("")
+    if report.peers is not None:
+        out += [md(peer_mark_legend()), ""]
     strongest, weakest = report.strongest, report.weakest
     if strongest is not None:
         line = _strong(_("Strongest: ")) + f"{md(strongest.name)} ({pct(strongest.score)})"
@@ -238,6 +276,29 @@ def _dimensions(report: Report) -> list[str]:
     if report.even_score is not None:
         out += [_("Every dimension scores {score}.").format(score=pct(report.even_score)), ""]
     return out
+
+
+def _peers(report: Report) -> list[str]:
+    view = report.peers
+    if view is None:
+        return []
+    out = [
+        "## " + md(peers_heading()),
+        "",
+        md(peers_intro(view)),
+        "",
+        _strong(md(index_standing_sentence(view))),
+        "",
+        "- " + md(median_stage_sentence(view)),
+        "- " + md(next_stage_sentence(view)),
+        "",
+        _row("", _("This company"), _("Peers' median"), _("Ahead of")),
+        "|---|---:|---:|---:|",
+    ]
+    for row in (view.index, view.traffic, view.supply, *view.dimensions):
+        cells = [peer_value(row, row.value), peer_value(row, row.median), ahead_cell(view, row)]
+        out.append(_row(md(row.name), *(md(c) for c in cells)))
+    return [*out, "", md(ahead_explained()), ""]
 
 
 def _next_steps(report: Report) -> list[str]:
