@@ -53,3 +53,21 @@ def test_every_report_format_carries_the_chinese_texts(fmt: ReportFormat) -> Non
 def test_json_report_keeps_the_ids_and_gives_chinese_names() -> None:
     data = json.loads(render_report(lotus(), RUBRIC, ReportFormat.JSON))
     assert (data["stage"], data["stage_name"]) == ("omni_channel", "全渠道零售")
+
+
+def test_the_chinese_svg_gives_each_text_run_the_width_of_its_cells() -> None:
+    import html
+    import re
+
+    svg = render_report(lotus(), RUBRIC, ReportFormat.SVG)
+    runs = re.findall(r'<text [^>]*?textLength="([0-9.]+)"[^>]*>([^<]*)</text>', svg)
+    wide = [
+        (float(length), html.unescape(text))
+        for length, text in runs
+        if cell_len(text) > len(html.unescape(text))
+    ]
+    assert len(wide) > 100
+    # 12.2 units a cell: rich's cell height 20 times the aspect 0.61 of the fonts it names.
+    assert [
+        (length, text) for length, text in wide if abs(length - 12.2 * cell_len(text)) > 0.01
+    ] == []

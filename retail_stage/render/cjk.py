@@ -8,6 +8,7 @@ punctuation nor after opening punctuation, and never inside a Latin word such as
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from typing import TYPE_CHECKING
@@ -118,3 +119,25 @@ class CjkText(Text):
 def cjk_literal(value: str, style: str = "") -> CjkText:
     """User text shown literally (like `render.text.literal`), wrapped for Chinese readers."""
     return CjkText(neutral(value), style=style)
+
+
+_SVG_TEXT = re.compile(r'(<text [^>]*?textLength=")([0-9.]+)("[^>]*>)([^<]*)(</text>)')
+
+
+def fit_wide_text(svg: str, char_width: float) -> str:
+    """Rich's SVG export with each text run as wide as the cells it fills.
+
+    Rich sets a run's `textLength` from its number of characters but places runs by cells, so
+    a Chinese run, two cells a character, is squeezed to half its width and drawn over its
+    neighbours; this sets the length from the cells.
+    """
+
+    def fit(found: re.Match[str]) -> str:
+        text = html.unescape(found.group(4))
+        cells = cell_len(text)
+        if cells <= len(text):  # no wide character (a run of 0 cells is drawn as rich drew it)
+            return found.group(0)
+        length = round(char_width * cells, 2)
+        return found.group(1) + f"{length:g}" + found.group(3) + found.group(4) + found.group(5)
+
+    return _SVG_TEXT.sub(fit, svg)

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from retail_stage.messages import _
 from retail_stage.render.cjk import cjk_literal as literal
+from retail_stage.render.cjk import fit_wide_text
 from retail_stage.render.report_data import (
     ANSWERED,
     NA,
@@ -74,6 +75,10 @@ if TYPE_CHECKING:
 
 EXPORT_WIDTH = 100
 """Columns of the recording behind the SVG and text reports."""
+SVG_FONT_ASPECT = 0.61
+"""A cell's width to its height in the SVG (the monospace fonts it names are about that)."""
+SVG_CHAR_HEIGHT = 20
+"""The height of a cell in rich's SVG export."""
 
 
 class Bar:
@@ -659,14 +664,15 @@ def exports(report: Report, formats: Iterable[ReportFormat]) -> dict[ReportForma
     out: dict[ReportFormat, str] = {}
     for fmt in formats:
         if fmt is ReportFormat.SVG:
-            out[fmt] = console.export_svg(
+            svg = console.export_svg(
                 title=neutral(
                     _("Retail digitalization report: {company}").format(company=report.company_name)
                 ),
                 clear=False,
                 code_format=_SVG_FORMAT,
-                font_aspect_ratio=0.61,
+                font_aspect_ratio=SVG_FONT_ASPECT,
             )
+            out[fmt] = fit_wide_text(svg, SVG_CHAR_HEIGHT * SVG_FONT_ASPECT)
         elif fmt is ReportFormat.TXT:
             out[fmt] = console.export_text(clear=False)
         else:
