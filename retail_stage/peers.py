@@ -256,7 +256,9 @@ class _SummaryReader:
         data, rubric = self.data, self.rubric
         theirs = data.get("rubric")
         if not isinstance(theirs, dict) or not isinstance(theirs.get("id"), str):
-            raise self.fail(("rubric",), _('expected the rubric as {"id": ..., "version": ...}'))
+            raise self.fail(
+                ("rubric",), _("expected the rubric the summary was made with: its id and version")
+            )
         if theirs["id"] != rubric.id:
             raise self.fail(
                 ("rubric", "id"),
