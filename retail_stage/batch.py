@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from retail_stage.loading import Document, Failure, documents_from_text, score_document
 from retail_stage.messages import _, n_
-from retail_stage.render.summary import Tally, unanswered
+from retail_stage.render.summary import Tally, group_value, unanswered
 from retail_stage.sources import (
     DEFAULT_MAX_BYTES,
     KEY,
@@ -419,6 +419,8 @@ class Job:
     mapping: str | None = None
     """A --map file for survey exports."""
     merge_given: bool = False
+    group_by: str | None = None
+    """The company field the summary groups by (`score --summary --group-by`)."""
 
 
 class Scorer:
@@ -447,8 +449,22 @@ class Scorer:
             return Outcome(text, lines, (), None, size, partial=record.partial)
         # Dimension scores serve the portfolio summary only, which is all a job that does not
         # render writes.
-        dimensions = () if self.job.render else tuple(v for _, v in record.dimensions)
-        tally = Tally(record.stage, record.label, record.index, dimensions, unanswered(record))
+        if self.job.render:
+            tally = Tally(record.stage, record.label, record.index, (), unanswered(record))
+        else:
+            company = record.company
+            tally = Tally(
+                record.stage,
+                record.label,
+                record.index,
+                tuple(v for _, v in record.dimensions),
+                unanswered(record),
+                str(company.get("name") or record.source),
+                record.coverage,
+                record.focus_traffic,
+                record.focus_supply,
+                None if self.job.group_by is None else group_value(company.get(self.job.group_by)),
+            )
         report = None
         if self.job.report_format is not None:
             from retail_stage.render.report import render_document

@@ -613,6 +613,32 @@ def score(
         ),
     ] = False,
     mapping: MapOption = None,
+    group_by: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--group-by",
+            metavar="FIELD",
+            rich_help_panel=N_("Output"),
+            help=N_(
+                "With --summary: the portfolio by this company field too (sector, country or "
+                "any other), in every format."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            metavar="N",
+            min=0,
+            rich_help_panel=N_("Output"),
+            help=N_(
+                "With --summary: companies in the ranked list (the XLSX and CSV summaries "
+                "list them all)."
+            ),
+        ),
+    ] = 50,
     quiet: Annotated[
         bool,
         typer.Option(
@@ -662,14 +688,34 @@ def score(
         _err(f"rubric: {compiled.rubric_id} {compiled.rubric_version} ({where})")
         for line in settings.lines():
             _err(line)
-    fmt = _file_format(
-        fmt,
-        output,
-        OutputFormat,
-        "table, json, jsonl, csv, yaml or markdown",
-        OutputFormat.TABLE,
-        OutputFormat.TABLE,
-        drawn_to_file=True,
+    if not summary and (group_by is not None or top != 50):
+        _err(_("error: --group-by and --top go with --summary"))
+        raise typer.Exit(EXIT_USAGE)
+    document = None
+    if summary and output is not None and output.suffix.lower() in (".html", ".htm", ".pdf"):
+        if fmt is not None:
+            _err(
+                _(
+                    "{path}: error: the portfolio document's format comes from its name; drop "
+                    "--format"
+                ).format(path=output)
+            )
+            raise typer.Exit(EXIT_USAGE)
+        document = "pdf" if output.suffix.lower() == ".pdf" else "html"
+    fmt = (
+        OutputFormat.JSON  # not written: the document is
+        if document is not None
+        else _file_format(
+            fmt,
+            output,
+            OutputFormat,
+            "table, json, jsonl, csv, yaml, markdown, xlsx, html or pdf"
+            if summary
+            else "table, json, jsonl, csv, yaml or markdown",
+            OutputFormat.TABLE,
+            OutputFormat.TABLE,
+            drawn_to_file=True,
+        )
     )
     request = ScoringRequest(
         paths,
@@ -688,6 +734,9 @@ def score(
         merge=None if no_merge else (merge.value if merge else "median"),
         merge_given=merge is not None,
         mapping=str(mapping) if mapping is not None else None,
+        group_by=group_by,
+        top=top,
+        document=document,
     )
     try:
         done = run_scoring(request, _err)

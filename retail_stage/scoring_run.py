@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from retail_stage.sources import DEFAULT_MAX_BYTES
 
@@ -78,6 +78,12 @@ class ScoringRequest:
     """How a survey's respondents are merged; None: every row on its own."""
     merge_given: bool = False
     mapping: str | None = None
+    group_by: str | None = None
+    """The company field the summary groups by (`--group-by`), in every summary format."""
+    top: int = 50
+    """Companies the summary's ranked list shows (the XLSX and CSV ones list them all)."""
+    document: str | None = None
+    """"html" or "pdf": the summary is the portfolio document (`--summary -o portfolio.html`)."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +234,13 @@ def run_scoring(
         why = _("not read as a profile: it is this run's output")
         say(f"{request.output}: warning: {why}")
     reports = _reports(request)
+    if request.document == "pdf":
+        from retail_stage.render.report_pdf import PdfUnavailable, check_engine
+
+        try:
+            check_engine()
+        except PdfUnavailable as missing:
+            raise BadRequest(f"error: {missing}") from None
     job = Job(
         str(request.rubric_path) if request.rubric_path is not None else None,
         request.output_format,
@@ -238,14 +251,22 @@ def run_scoring(
         request.merge,
         request.mapping,
         request.merge_given,
+        request.group_by,
     )
     counts = Counts()
     workers: list[int] = []  # told by the batch once it has chosen
     portfolio = None
     if request.summary:
+        from retail_stage.render.formats import OutputFormat
         from retail_stage.render.summary import Portfolio
 
-        portfolio = Portfolio(request.compiled.rubric)
+        complete = request.document is None and request.output_format in (
+            OutputFormat.CSV,
+            OutputFormat.XLSX,
+        )
+        portfolio = Portfolio(
+            request.compiled.rubric, group_by=request.group_by, top=request.top, complete=complete
+        )
     advance, stop = (
         progress_bar(input_bytes(request.paths)) if sys.stderr.isatty() else (None, None)
     )
@@ -258,7 +279,9 @@ def run_scoring(
             )
             if stop is not None:
                 stop()
-            if portfolio is not None:
+            if portfolio is not None and request.document is not None:
+                _write_document(stream, portfolio, request.document)
+            elif portfolio is not None:
                 formatter.write_summary(portfolio)
             else:
                 formatter.close()
@@ -281,6 +304,24 @@ def run_scoring(
     line = counts.line(stages)
     failures = counts.failures + counts.unreadable
     return ScoringDone(counts.profiles, failures, line, workers[0] if workers else 1)
+
+
+def _write_document(stream: TextIO, portfolio: Portfolio, document: str) -> None:
+    """The portfolio document: HTML text, or the PDF's bytes into the file under `stream`."""
+    if document == "html":
+        from retail_stage.render.portfolio_html import portfolio_html
+
+        stream.write(portfolio_html(portfolio))
+        return
+    from retail_stage.render.portfolio_html import portfolio_pdf
+
+    data = portfolio_pdf(portfolio)
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # pragma: no cover - a document is chosen by the name of its -o file
+        raise ValueError("a PDF is written to a file: give -o portfolio.pdf")
+    buffer.write(data)
+    buffer.flush()
 
 
 def _write(

@@ -103,7 +103,7 @@ def test_the_portfolio_alone_as_a_workbook(tmp_path: Path) -> None:
     out = tmp_path / "portfolio.xlsx"
     assert score_to(out, str(EXAMPLES), "--summary") == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["Summary"]
+    assert book.sheetnames == ["Summary", "Companies"]
     rows = [[c.value for c in row] for row in book["Summary"].iter_rows(min_row=2)]
     assert rows[0] == ["profiles", None, None, 12, None]
     assert ["stage", "omni_channel", "1.0", 3, 0.25] in rows

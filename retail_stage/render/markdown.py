@@ -11,6 +11,9 @@ from retail_stage.render.summary import spread_names, unanswered
 from retail_stage.render.text import neutral
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import TextIO
+
     from retail_stage.engine import Result
     from retail_stage.loading import Failure
     from retail_stage.render.summary import Portfolio
@@ -105,3 +108,19 @@ class MarkdownFormatter(Formatter):
         for dim, mean in portfolio.dimension_means().items():
             shown = dimensions[dim] + (_(" (weakest)") if dim == weakest else "")
             out.write(_row([shown, "" if mean is None else f"{mean:.2f}"]))
+        if portfolio.group_by is not None:
+            heading = _("By {field}").format(field=portfolio.group_by)
+            out.write(f"\n**{escape(heading)}**\n\n")
+            _table(out, portfolio.group_headings(), portfolio.group_cells())
+        ranked = portfolio.ranked(portfolio.top)
+        if ranked:
+            out.write(f"\n**{escape(portfolio.ranked_title(len(ranked)))}**\n\n")
+            _table(out, portfolio.ranked_headings(), portfolio.ranked_cells(ranked))
+
+
+def _table(out: TextIO, headings: Sequence[tuple[str, str]], rows: list[list[str]]) -> None:
+    """A Markdown table: its header, the alignment row and the rows."""
+    out.write(_row([name for name, _justify in headings]))
+    out.write("|" + "".join("---:|" if j == "right" else "---|" for _n, j in headings) + "\n")
+    for row in rows:
+        out.write(_row(row))

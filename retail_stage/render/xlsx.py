@@ -3,7 +3,8 @@
 Sheets: Results (the CSV's columns with typed cells: numbers as numbers, shares as
 percentages, the header frozen and filtered), Next steps (each profile's ranked steps),
 Disagreement (when respondents were merged), Errors (the profiles that could not be scored)
-and Summary (the portfolio). Every text is written as text, never as a formula, whatever it
+and Summary (the portfolio); `--summary` writes Summary, Companies (every company ranked by
+index) and, with --group-by, Groups. Every text is written as text, never as a formula, whatever it
 starts with. The same results give the same bytes: the workbook's dates and its zip entries'
 times are fixed.
 """
@@ -148,12 +149,13 @@ class XlsxFormatter(Formatter):
         self._save(self.portfolio)
 
     def write_summary(self, portfolio: Portfolio) -> None:
-        """`--summary -o portfolio.xlsx`: the Summary sheet alone."""
+        """`--summary -o portfolio.xlsx`: the Summary sheet, every company ranked by index
+        (Companies) and, with --group-by, the groups (Groups)."""
         self.sheets = {}
-        self._save(portfolio)
+        self._save(portfolio, portfolio_sheets(portfolio))
 
-    def _save(self, portfolio: Portfolio) -> None:
-        data = workbook_bytes(self.rubric, self.sheets, portfolio)
+    def _save(self, portfolio: Portfolio, extra: list[Sheet] | None = None) -> None:
+        data = workbook_bytes(self.rubric, self.sheets, portfolio, extra or [])
         self.stream.flush()
         buffer = getattr(self.stream, "buffer", None)
         if buffer is None:
@@ -178,8 +180,48 @@ _HEADERS = {
 }
 
 
+Sheet = tuple[str, list[str], list[list[Any]], dict[int, str]]
+"""A sheet's title, header, rows and number formats by column."""
+
+
+def portfolio_sheets(portfolio: Portfolio) -> list[Sheet]:
+    """The portfolio's Companies sheet (every company kept, ranked by index) and, grouped, its
+    Groups sheet (each group's profiles, median index, mean coverage, count on each stage and
+    weakest dimension)."""
+    grouped = portfolio.group_by is not None
+    header = ["rank", "company", "stage", "label", "index", "coverage"]
+    header += [portfolio.group_by or ""] if grouped else []
+    rows = [
+        [r.rank, r.name, r.stage, r.label, r.index, r.coverage, *([r.group] if grouped else [])]
+        for r in portfolio.ranked()
+    ]
+    sheets: list[Sheet] = [("Companies", header, rows, {4: INDEX, 5: PERCENT})]
+    if grouped:
+        from retail_stage.render.summary import LABELS
+
+        header = [portfolio.group_by or "", "profiles", "median_index", "coverage"]
+        header += [f"{stage} {label}" for stage in portfolio.stages for label in LABELS]
+        header.append("weakest_dimension")
+        rows = [
+            [
+                value,
+                group.profiles,
+                group.index_spread()["median"],
+                group.mean_coverage(),
+                *(group.counts[(stage, label)] for stage in portfolio.stages for label in LABELS),
+                group.weakest_dimension(),
+            ]
+            for value, group in portfolio.group_items()
+        ]
+        sheets.append(("Groups", header, rows, {2: INDEX, 3: PERCENT}))
+    return sheets
+
+
 def workbook_bytes(
-    rubric: Rubric, sheets: dict[str, list[list[Any]]], portfolio: Portfolio
+    rubric: Rubric,
+    sheets: dict[str, list[list[Any]]],
+    portfolio: Portfolio,
+    extra: list[Sheet] | None = None,
 ) -> bytes:
     """The workbook of these sheets' rows and the portfolio, byte for byte the same each time."""
     from openpyxl import Workbook
@@ -226,9 +268,11 @@ def workbook_bytes(
             add_sheet(title, _HEADERS[title], sheets[title], gain)
     summary = [
         [row["metric"], row["key"], row["label"], row["count"], row["value"]]
-        for row in portfolio.rows()
+        for row in portfolio.rows(companies=False)
     ]
     add_sheet("Summary", ["metric", "key", "label", "count", "value"], summary, {})
+    for title, header, rows, formats in extra or []:
+        add_sheet(title, header, rows, formats)
     raw = io.BytesIO()
     book.save(raw)
     return _fixed_zip(raw.getvalue())
