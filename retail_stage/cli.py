@@ -1366,14 +1366,22 @@ def _write_report(output: Path | None, document: str | bytes) -> None:
 
 @app.command(
     cls=_Command,
-    help=N_("Progress between two assessments: stage, label, index, what changed, next steps."),
+    help=N_(
+        "Progress over two or more assessments of one company, in date order: stage, label, "
+        "index and dimensions over time, what improved or regressed, next steps."
+    ),
 )
 def compare(
-    old: Annotated[
-        str, typer.Argument(metavar="OLD", help=N_("The earlier assessment (PATH or PATH#N)."))
-    ],
-    new: Annotated[
-        str, typer.Argument(metavar="NEW", help=N_("The later assessment of the same company."))
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="A B [C ...]",
+            help=N_(
+                "Assessments of one company (PATH or PATH#N), put in order of assessed_on "
+                "(equal dates, or any undated, in the order given)."
+            ),
+            show_default=False,
+        ),
     ],
     output: OutputOption = None,
     fmt: Annotated[
@@ -1385,34 +1393,103 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    allow_different: Annotated[
+        bool,
+        typer.Option(
+            "--allow-different",
+            help=N_("Compare profiles of different companies (by id, else name) anyway."),
+        ),
+    ] = False,
     rubric: RubricOption = None,
     lang: LangOption = None,
     merge: MergeOption = None,
     mapping: MapOption = None,
 ) -> None:
-    from retail_stage.compare import compare as compare_results
-    from retail_stage.render.report_compare import (
-        comparison_json,
-        comparison_markdown,
-        print_comparison,
-    )
+    from retail_stage.compare import history, other_company
 
     chosen = _file_format(
-        fmt, output, CompareFormat, "json|md", CompareFormat.TERMINAL, CompareFormat.TERMINAL
+        fmt,
+        output,
+        CompareFormat,
+        "html|pdf|svg|json|md",
+        CompareFormat.TERMINAL,
+        CompareFormat.TERMINAL,
     )
+    if len(profiles) < 2:
+        _err(_("error: compare needs two assessments or more (A B [C ...])"))
+        raise typer.Exit(EXIT_USAGE)
+    if chosen is CompareFormat.PDF:
+        if output is None:
+            _err(_("error: a PDF is written to a file: add -o history.pdf"))
+            raise typer.Exit(EXIT_USAGE)
+        _require_pdf_engine()
     compiled = _compiled(rubric, lang)
     survey = _SurveyReading(merge.value if merge else "median", mapping)
-    before = _one_result(old, compiled, rubric, survey)
-    after = _one_result(new, compiled, rubric, survey)
-    comparison = compare_results(before, after, compiled.rubric)
-    for warning in comparison.warnings:
+    results = [_one_result(spec, compiled, rubric, survey) for spec in profiles]
+    other = other_company(results)
+    if other is not None and not allow_different:
+        first, theirs = results[0].company, results[other].company
+        key = "id" if first.get("id") and theirs.get("id") else "name"
+        _err(
+            _(
+                "{path}: error: another company ({other}, not {company} of {first}); "
+                "--allow-different compares them anyway"
+            ).format(
+                path=profiles[other],
+                other=repr(theirs.get(key)),
+                company=repr(first.get(key)),
+                first=profiles[0],
+            )
+        )
+        raise typer.Exit(EXIT_USAGE)
+    told = history(results, compiled.rubric)
+    if told.given != tuple(range(len(results))):
+        _err(
+            _("note: in the order of assessed_on: {profiles}").format(
+                profiles=", ".join(profiles[n] for n in told.given)
+            )
+        )
+    for warning in told.warnings:
         _err(_("warning: {warning}").format(warning=warning))
+    _write_comparison(told, compiled.rubric, chosen, output)
+
+
+def _write_comparison(told: Any, rubric: Any, chosen: CompareFormat, output: Path | None) -> None:
+    """`compare`'s output: two assessments as a comparison, more as a history; the charts of
+    HTML, SVG and PDF for any number."""
+    from retail_stage.render import report_compare as view
+
+    pair = told.steps[0] if len(told.steps) == 1 else None
     if chosen is CompareFormat.TERMINAL:
-        print_comparison(comparison, compiled.rubric)
-    elif chosen is CompareFormat.JSON:
-        _write_text(output, comparison_json(comparison, compiled.rubric))
-    else:
-        _write_text(output, comparison_markdown(comparison, compiled.rubric))
+        if pair is not None:
+            view.print_comparison(pair, rubric)
+        else:
+            view.print_history(told, rubric)
+        return
+    if chosen is CompareFormat.JSON:
+        text = view.comparison_json(pair, rubric) if pair else view.history_json(told, rubric)
+        _write_text(output, text)
+        return
+    if chosen is CompareFormat.MD:
+        md = view.comparison_markdown(pair, rubric) if pair else view.history_markdown(told, rubric)
+        _write_text(output, md)
+        return
+    from retail_stage.render.history_html import history_document
+
+    document = history_document(told, rubric, chosen)
+    if isinstance(document, str):
+        _write_text(output, document)
+        return
+    assert output is not None  # a PDF was refused without -o
+    try:
+        _write_document(output, document)
+    except OSError as exc:
+        _err(
+            _("{path}: error: cannot write: {reason}").format(
+                path=output, reason=exc.strerror or exc
+            )
+        )
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 # --- rubric show and diff -------------------------------------------------------------------

@@ -6,8 +6,9 @@ rich; the renderers in render/report_compare.py decide how they look.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from retail_stage.messages import _
@@ -159,3 +160,124 @@ def compare(old: Result, new: Result, rubric: Rubric) -> Comparison:
         ),
         indicators=tuple(changes),
     )
+
+
+# --- history: two or more assessments over time ---------------------------------------------
+
+
+def _identity(company: Mapping[str, Any]) -> tuple[str, str]:
+    """What tells a company apart: its id where it has one, else its name."""
+    if company.get("id"):
+        return "id", str(company["id"])
+    return "name", " ".join(str(company.get("name") or "").split()).casefold()
+
+
+def same_company(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two company blocks are one company: by id when both have one, else by name
+    (spaces and case aside)."""
+    if a.get("id") and b.get("id"):
+        return str(a["id"]) == str(b["id"])
+    return _identity({"name": a.get("name")}) == _identity({"name": b.get("name")})
+
+
+def other_company(results: Sequence[Result]) -> int | None:
+    """The position of the first result that is not of the first result's company, or None."""
+    first = results[0].company
+    return next((n for n, r in enumerate(results) if not same_company(first, r.company)), None)
+
+
+def date_of(result: Result) -> str | None:
+    """The result's `assessed_on` as text (an ISO date sorts as text), or None."""
+    dated = result.company.get("assessed_on")
+    return str(dated) if dated not in (None, "") else None
+
+
+def in_date_order(results: Sequence[Result]) -> tuple[int, ...]:
+    """The positions of `results` ordered by `assessed_on`, equal dates in the order given; the
+    order given when any of them has no date (there is nothing to place it by)."""
+    dates = [date_of(r) for r in results]
+    if any(d is None for d in dates):
+        return tuple(range(len(results)))
+    return tuple(sorted(range(len(results)), key=lambda n: str(dates[n])))
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Two or more assessments of one company in date order, and what changed between each
+    one and the next."""
+
+    results: tuple[Result, ...]
+    """In date order (`in_date_order`)."""
+    given: tuple[int, ...]
+    """For each result, its position among the assessments as given (file order)."""
+    warnings: tuple[str, ...]
+    steps: tuple[Comparison, ...]
+    """results[n] to results[n + 1], for each n."""
+
+    @property
+    def first(self) -> Result:
+        """The earliest assessment."""
+        return self.results[0]
+
+    @property
+    def latest(self) -> Result:
+        """The latest assessment."""
+        return self.results[-1]
+
+    @property
+    def index(self) -> tuple[float, ...]:
+        """The index of each assessment, in date order."""
+        return tuple(r.index for r in self.results)
+
+    @property
+    def coverage(self) -> tuple[float, ...]:
+        """The coverage of each assessment, in date order."""
+        return tuple(r.coverage for r in self.results)
+
+    @property
+    def focus(self) -> tuple[tuple[str, tuple[float, ...]], ...]:
+        """(traffic, its series) and (supply, its series)."""
+        return (
+            ("traffic", tuple(r.focus_traffic for r in self.results)),
+            ("supply", tuple(r.focus_supply for r in self.results)),
+        )
+
+    @property
+    def dimensions(self) -> tuple[tuple[str, tuple[float | None, ...]], ...]:
+        """(dimension id, its score in each assessment) in rubric order."""
+        ids = [dim for dim, _score in self.first.dimensions]
+        return tuple(
+            (dim, tuple(r.dimensions[n][1] for r in self.results)) for n, dim in enumerate(ids)
+        )
+
+    @property
+    def stages(self) -> tuple[tuple[str, tuple[float, ...], tuple[bool, ...]], ...]:
+        """(stage id, its attainment in each assessment, whether it was met in each)."""
+        return tuple(
+            (
+                stage.id,
+                tuple(r.stages[n].attainment for r in self.results),
+                tuple(r.stages[n].met for r in self.results),
+            )
+            for n, stage in enumerate(self.first.stages)
+        )
+
+    def overall(self, rubric: Rubric) -> Comparison:
+        """The first assessment against the latest."""
+        return compare(self.first, self.latest, rubric)
+
+
+def history(results: Sequence[Result], rubric: Rubric) -> History:
+    """The assessments in date order and the comparison of each with the next.
+
+    Warnings are those of the comparisons (companies or rubrics that differ), each said once.
+    """
+    if len(results) < 2:
+        raise ValueError("a history needs two assessments or more")
+    order = in_date_order(results)
+    ordered = tuple(results[n] for n in order)
+    steps = tuple(compare(a, b, rubric) for a, b in pairwise(ordered))
+    warnings: dict[str, None] = {}
+    for step in steps:
+        warnings.update(dict.fromkeys(step.warnings))
+    return History(ordered, order, tuple(warnings), steps)

@@ -149,19 +149,34 @@ def test_compare_command(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["stage_move"] == 0
 
 
-def test_compare_command_warns_about_different_companies() -> None:
-    other = EXAMPLES / "06-belle-aurore-cosmetiques.yaml"
+def test_compare_command_warns_about_different_companies_it_is_allowed_to_compare() -> None:
+    other = EXAMPLES / "07-marigold-and-sons.yaml"
     result = runner.invoke(app, ["compare", str(OLD), str(other), "-f", "json"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"{other}: error: another company ('marigold-and-sons', not 'lotus-lane' of {OLD}); "
+        "--allow-different compares them anyway\n"
+    )
+    result = runner.invoke(
+        app, ["compare", str(OLD), str(other), "-f", "json", "--allow-different"]
+    )
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
-        "warning: company ids differ ('lotus-lane' and 'belle-aurore'): are these one company?"
+        "warning: company ids differ ('lotus-lane' and 'marigold-and-sons'): are these one company?"
     )
 
 
 def test_compare_command_bad_format_is_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["compare", str(OLD), str(NEW), "-o", str(tmp_path / "x.html")])
+    result = runner.invoke(app, ["compare", str(OLD), str(NEW), "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2
-    assert "does not write .html files; it writes json|md" in result.stderr
+    assert "does not write .csv files; it writes html|pdf|svg|json|md" in result.stderr
+
+
+def test_two_assessments_given_newest_first_are_compared_oldest_first() -> None:
+    result = runner.invoke(app, ["compare", str(NEW), str(OLD), "-f", "md"])
+    assert result.exit_code == 0
+    assert result.stderr == f"note: in the order of assessed_on: {OLD}, {NEW}\n"
+    assert "| Label | 1.0 · traffic | **2.0 · supply & production** | ▲ up |" in result.stdout
 
 
 def test_swapped_assessments_read_as_a_step_down() -> None:
@@ -254,10 +269,17 @@ def test_chinese_comparison_in_words(lotus) -> None:  # type: ignore[no-untyped-
 
 
 def test_compare_command_speaks_chinese_with_lang_zh() -> None:
-    other = EXAMPLES / "01-mama-wanjiru-duka.yaml"
-    result = runner.invoke(app, ["compare", str(OLD), str(other), "--lang", "zh", "-f", "md"])
+    other = EXAMPLES / "07-marigold-and-sons.yaml"
+    command = ["compare", str(OLD), str(other), "--lang", "zh", "-f", "md"]
+    refused = runner.invoke(app, command)
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"{other}: error: 不是同一家企业（'marigold-and-sons'，而 {OLD} 是 'lotus-lane'）；"
+        "加 --allow-different 仍可对比\n",
+    )
+    result = runner.invoke(app, [*command, "--allow-different"])
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
-        "warning: 两份评估的企业编号不一致（'lotus-lane' 与 'mama-wanjiru-duka'）：确定是同一家企业吗？"
+        "warning: 两份评估的企业编号不一致（'lotus-lane' 与 'marigold-and-sons'）：确定是同一家企业吗？"
     )
-    assert "| 阶段 | 全渠道零售 | **单渠道零售** | ▼ 下降 2 级 |" in result.stdout
+    assert "| 阶段 | 全渠道零售 | **多渠道零售** | ▼ 下降 1 级 |" in result.stdout

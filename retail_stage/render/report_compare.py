@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from retail_stage.compare import (
     Comparison,
     IndicatorChange,
     StageChange,
+    date_of,
 )
 from retail_stage.messages import _, n_
 from retail_stage.render.report import (
@@ -38,6 +40,8 @@ from retail_stage.render.report_markdown import md, points
 from retail_stage.render.text import literal
 
 if TYPE_CHECKING:
+    from retail_stage.compare import History
+    from retail_stage.engine import Result
     from retail_stage.rubric import Indicator, Rubric
 
 
@@ -244,16 +248,19 @@ def renderables(comparison: Comparison, rubric: Rubric) -> Iterator[RenderableTy
             _indicator_rows(rows, indicators) if rows else Text(_("none"), style="bright_black")
         )
         yield Group(heading(title), body, Text(""))
-    report = build_report(comparison.new, rubric)
+    yield _next_steps_now(comparison.new, rubric)
+
+
+def _next_steps_now(result: Result, rubric: Rubric) -> RenderableType:
+    report = build_report(result, rubric)
     if report.next_stage is None:
-        yield Group(heading(_("Next steps now")), literal(top_sentence(report)))
-    else:
-        improve = report.improve
-        chosen = sum(1 for m in improve if m.in_smallest_set)
-        yield Group(
-            heading(_("Next steps now: to reach {stage}").format(stage=report.next_stage.name)),
-            steps_table(improve, numbered=True, rest_from=chosen),
-        )
+        return Group(heading(_("Next steps now")), literal(top_sentence(report)))
+    improve = report.improve
+    chosen = sum(1 for m in improve if m.in_smallest_set)
+    return Group(
+        heading(_("Next steps now: to reach {stage}").format(stage=report.next_stage.name)),
+        steps_table(improve, numbered=True, rest_from=chosen),
+    )
 
 
 def print_comparison(
@@ -417,8 +424,13 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
                 )
             )
         out.append("")
-    report = build_report(new, rubric)
-    out += ["## " + _("Next steps now"), ""]
+    out += _next_steps_markdown(new, rubric)
+    return "\n".join(out) + "\n"
+
+
+def _next_steps_markdown(result: Result, rubric: Rubric) -> list[str]:
+    report = build_report(result, rubric)
+    out = ["## " + _("Next steps now"), ""]
     if report.next_stage is None:
         out.append(md(top_sentence(report)))
     else:
@@ -443,9 +455,300 @@ def comparison_markdown(comparison: Comparison, rubric: Rubric) -> str:
                 )
             )
         out += ["", _("★ together these meet the stage.")]
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _row(*cells: str) -> str:
     """One table row; cells are Markdown already (an empty one is `| |`)."""
     return "|" + "".join(f" {cell} |" if cell else " |" for cell in cells)
+
+
+# --- history: three assessments or more -------------------------------------------------------
+#
+# Two assessments are a comparison (above); more are a history: the stage, label and index of
+# each in date order, the index, dimensions, stages and focus as series, and what changed
+# from each assessment to the next.
+
+
+def when(result: Result, n: int) -> str:
+    """An assessment's column heading: its date, else its place in the history (#2)."""
+    return date_of(result) or f"#{n}"
+
+
+def _whens(told: History) -> list[str]:
+    return [when(r, n) for n, r in enumerate(told.results, 1)]
+
+
+def _index_delta(delta: float | None) -> str:
+    if delta is None:
+        return "—"
+    return "±0" if abs(delta) < 5e-5 else f"{delta:+.2f}"
+
+
+def _step_title(told: History, n: int) -> str:
+    whens = _whens(told)
+    return _("What changed: {before} → {after}").format(before=whens[n], after=whens[n + 1])
+
+
+def _overall(told: History, rubric: Rubric) -> Comparison:
+    """The first assessment against the latest, with the warnings of the whole history."""
+    return dataclasses.replace(told.overall(rubric), warnings=told.warnings)
+
+
+SeriesRow = tuple[str, tuple[float | None, ...], str, str]
+"""(name, values in date order, the change from the first to the latest, a note)."""
+
+
+def _series_rows(told: History, rubric: Rubric) -> dict[str, list[SeriesRow]]:
+    """The series of every section: index and dimensions, stages, focus."""
+    overall = told.overall(rubric)
+    dim_names = {d.id: d.name for d in rubric.dimensions}
+    stage_names = _names(rubric)
+    met = {s.id: _met(s) for s in overall.stages}
+    index: SeriesRow = (_("Index"), told.index, _index_delta(overall.index.delta), "")
+    dims: list[SeriesRow] = [
+        (dim_names[dim], values, _pts(change), "")
+        for (dim, values), change in zip(told.dimensions, overall.dimensions, strict=True)
+    ]
+    stages: list[SeriesRow] = [
+        (stage_names[sid], values, _pts(s.attainment), met[sid])
+        for (sid, values, _met_each), s in zip(told.stages, overall.stages, strict=True)
+    ]
+    focus_names = {"traffic": _("Traffic focus"), "supply": _("Supply focus")}
+    threshold = _("2.0 at {threshold}").format(threshold=_pct(rubric.label.threshold))
+    focus: list[SeriesRow] = [
+        (focus_names[name], values, _pts(change), threshold if name == "supply" else "")
+        for (name, values), change in zip(
+            told.focus, (overall.focus_traffic, overall.focus_supply), strict=True
+        )
+    ]
+    return {"dimensions": [index, *dims], "stages": stages, "focus": focus}
+
+
+def _series_titles() -> dict[str, str]:
+    return {
+        "dimensions": _("Index and dimensions over time"),
+        "stages": _("Stages (attainment) over time"),
+        "focus": _("1.0 or 2.0 (focus) over time"),
+    }
+
+
+def _cell(value: float | None, is_index: bool) -> str:
+    if value is None:
+        return _("n/a")
+    return f"{value:.2f}" if is_index else _pct(value)
+
+
+def _series_table(told: History, rows: list[SeriesRow], extra: str = "") -> Table:
+    # Two spaces between columns, not three: three dates and a stage's name fit in 80 columns.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    table.add_column(Text(""))
+    for heading_ in _whens(told):
+        table.add_column(literal(heading_), justify="right", no_wrap=True)
+    table.add_column(Text(_("Change")), justify="right", no_wrap=True)
+    if extra:
+        table.add_column(Text(extra), no_wrap=True)
+    for name, values, change, note in rows:
+        is_index = name == _("Index")
+        style = "green" if change.startswith("+") else "red" if change.startswith("-") else ""
+        cells = [Text(_cell(v, is_index)) for v in values]
+        row = [literal(name, "bold" if is_index else ""), *cells, Text(change, style=style)]
+        table.add_row(*row, *([Text(note)] if extra else []))
+    return table
+
+
+def _timeline(told: History, rubric: Rubric) -> Table:
+    names = _names(rubric)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column(Text(_("Assessed")), no_wrap=True)
+    table.add_column(Text(_("Stage")))
+    table.add_column(Text(_("Label")))
+    table.add_column(Text(_("Index")), justify="right", no_wrap=True)
+    table.add_column(Text(_("Coverage")), justify="right", no_wrap=True)
+    previous: Comparison | None = None
+    for n, (result, heading_) in enumerate(zip(told.results, _whens(told), strict=True)):
+        stage, label = literal(names[result.stage]), Text(label_name(result.label))
+        index = Text(f"{result.index:.2f}")
+        if previous is not None:
+            move = previous.stage_move
+            stage.append(
+                f"\n{_move_words(move)}",
+                style="green" if move > 0 else ("red" if move < 0 else "bright_black"),
+            )
+            before = previous.old.label
+            up = result.label > before
+            label.append(
+                f"\n{_label_move(before, result.label)}",
+                style="bright_black" if before == result.label else ("green" if up else "red"),
+            )
+            delta = previous.index.delta or 0.0
+            index.append(
+                f"\n{_index_delta(delta)}",
+                style="green" if delta > 0 else ("red" if delta < 0 else "bright_black"),
+            )
+        table.add_row(literal(heading_), stage, label, index, Text(_pct(result.coverage)))
+        previous = told.steps[n] if n < len(told.steps) else None
+    return table
+
+
+def _step_renderables(step: Comparison, rubric: Rubric) -> list[RenderableType]:
+    indicators = _indicators(step, rubric)
+    parts: list[RenderableType] = []
+    for title, rows in _sections(step):
+        parts.append(Text(title, style="bold"))
+        if rows:
+            parts.append(_indicator_rows(rows, indicators))
+        else:
+            parts.append(Text(_("none"), style="bright_black"))
+    return parts
+
+
+def history_renderables(told: History, rubric: Rubric) -> Iterator[RenderableType]:
+    """The history's sections in order, as rich renderables."""
+    yield _summary(_overall(told, rubric), rubric)
+    yield Group(heading(_("Stage and label over time")), _timeline(told, rubric), Text(""))
+    series = _series_rows(told, rubric)
+    titles = _series_titles()
+    yield Group(heading(titles["dimensions"]), _series_table(told, series["dimensions"]), Text(""))
+    yield Group(
+        heading(titles["stages"]), _series_table(told, series["stages"], _("Now")), Text("")
+    )
+    yield Group(heading(titles["focus"]), _series_table(told, series["focus"], " "), Text(""))
+    for n, step in enumerate(told.steps):
+        yield Group(heading(_step_title(told, n)), *_step_renderables(step, rubric), Text(""))
+    yield _next_steps_now(told.latest, rubric)
+
+
+def print_history(told: History, rubric: Rubric, console: Console | None = None) -> None:
+    """Print the history at the terminal's width."""
+    console = console or plain_console()
+    for part in history_renderables(told, rubric):
+        console.print(part)
+
+
+def _indicator_dict(change: IndicatorChange, indicators: dict[str, Indicator]) -> dict[str, Any]:
+    ind = indicators[change.id]
+    return {
+        "id": change.id,
+        "stage": change.stage,
+        "direction": change.direction,
+        "score": {
+            "before": "n/a" if change.score_before == NOT_APPLICABLE else change.score_before,
+            "after": "n/a" if change.score_after == NOT_APPLICABLE else change.score_after,
+        },
+        "answer": {"before": change.answer_before, "after": change.answer_after},
+        "answer_text": {
+            "before": _answer(ind, change.answer_before, change.score_before),
+            "after": _answer(ind, change.answer_after, change.score_after),
+        },
+    }
+
+
+def history_dict(told: History, rubric: Rubric) -> dict[str, Any]:
+    """The history as plain data (the JSON output of three assessments or more)."""
+    indicators = {ind.id: ind for ind in rubric.indicators}
+    latest = report_dict(build_report(told.latest, rubric))["report"]
+    return {
+        "assessments": [_side(r) for r in told.results],
+        "given_order": list(told.given),
+        "warnings": list(told.warnings),
+        "series": {
+            "assessed_on": [date_of(r) for r in told.results],
+            "index": list(told.index),
+            "coverage": list(told.coverage),
+            "dimensions": {dim: list(values) for dim, values in told.dimensions},
+            "stages": {
+                sid: {"attainment": list(values), "met": list(met)}
+                for sid, values, met in told.stages
+            },
+            "focus": {name: list(values) for name, values in told.focus},
+        },
+        "steps": [
+            {
+                "from": n,
+                "to": n + 1,
+                "stage": {"before": s.old.stage, "after": s.new.stage, "move": s.stage_move},
+                "label": {"before": s.old.label, "after": s.new.label},
+                "index": _change(s.index),
+                "coverage": _change(s.coverage),
+                "dimensions": {c.id: _change(c) for c in s.dimensions},
+                "indicators": [_indicator_dict(c, indicators) for c in s.indicators],
+            }
+            for n, s in enumerate(told.steps)
+        ],
+        "next_steps": {
+            "stage": told.latest.next_steps.stage,
+            "indicators": latest["next_steps"],
+        },
+    }
+
+
+def history_json(told: History, rubric: Rubric) -> str:
+    """The history as one indented JSON object."""
+    return safe_json(history_dict(told, rubric))
+
+
+def history_markdown(told: History, rubric: Rubric) -> str:
+    """The history as Markdown: a timeline, the series as tables, what changed at each step."""
+    names = _names(rubric)
+    whens = _whens(told)
+    name = md(told.latest.company.get("name") or "")
+    out = [
+        "# " + _("Progress: {company}").format(company=name),
+        "",
+        _row(_("Assessed"), _("Stage"), _("Label"), _("Index"), _("Coverage")),
+        "|---|---|---|---:|---:|",
+    ]
+    for n, result in enumerate(told.results):
+        stage, label = md(names[result.stage]), label_name(result.label)
+        index = f"{result.index:.2f}"
+        if n:
+            step = told.steps[n - 1]
+            stage += f" ({_move_words(step.stage_move)})"
+            label += f" ({_label_move(step.old.label, result.label)})"
+            index += f" ({_index_delta(step.index.delta)})"
+        out.append(_row(md(whens[n]), stage, label, index, _pct(result.coverage)))
+    out.append("")
+    out += ["> " + _("⚠ {warning}").format(warning=md(w)) for w in told.warnings]
+    if told.warnings:
+        out.append("")
+    series = _series_rows(told, rubric)
+    for key, title in _series_titles().items():
+        extra = {"stages": _("Now"), "focus": " "}.get(key, "")
+        head = _row("", *(md(w) for w in whens), _("Change"))
+        rule = "|---|" + "---:|" * (len(whens) + 1)
+        out += [
+            "## " + title,
+            "",
+            head + (f" {extra} |" if extra else ""),
+            rule + "---|" * bool(extra),
+        ]
+        for row_name, values, change, note in series[key]:
+            is_index = row_name == _("Index")
+            cells = [_cell(v, is_index) for v in values]
+            row = _row(f"**{md(row_name)}**" if is_index else md(row_name), *cells, change)
+            out.append(row + ((f" {note} |" if note else " |") if extra else ""))
+        out.append("")
+    for n, step in enumerate(told.steps):
+        indicators = _indicators(step, rubric)
+        out += ["## " + md(_step_title(told, n)), ""]
+        for title, rows in _sections(step):
+            out += ["### " + title, ""]
+            if not rows:
+                out += [_("None."), ""]
+                continue
+            out += [_row(_("Indicator"), _("Before"), _("After")), "|---|---|---|"]
+            for c in rows:
+                ind = indicators[c.id]
+                out.append(
+                    _row(
+                        f"{md(ind.question)}<br>`{ind.id}`",
+                        f"{md(_answer(ind, c.answer_before, c.score_before))} "
+                        f"({_score(c.score_before)})",
+                        f"{md(_answer(ind, c.answer_after, c.score_after))} "
+                        f"({_score(c.score_after)})",
+                    )
+                )
+            out.append("")
+    out += _next_steps_markdown(told.latest, rubric)
+    return "\n".join(out) + "\n"

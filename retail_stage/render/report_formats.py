@@ -33,15 +33,29 @@ class ReportFormat(str, enum.Enum):
 
 
 class CompareFormat(str, enum.Enum):
-    """Formats of `compare`."""
+    """Formats of `compare`: tables in the terminal, JSON and Markdown; the history with its
+    line charts as HTML, PDF or SVG."""
 
     TERMINAL = "terminal"
+    HTML = "html"
+    SVG = "svg"
     JSON = "json"
     MD = "md"
+    PDF = "pdf"
+
+    @property
+    def binary(self) -> bool:
+        """Whether the document is bytes (a PDF), not text."""
+        return self is CompareFormat.PDF
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the history is drawn as charts (HTML, PDF, SVG), not set out as tables."""
+        return self in (CompareFormat.HTML, CompareFormat.SVG, CompareFormat.PDF)
 
     @classmethod
     def from_suffix(cls, path: Path) -> CompareFormat | None:
-        """The format a file name asks for (.json, .md), or None."""
+        """The format a file name asks for (.html, .htm, .svg, .json, .md, .pdf), or None."""
         suffix = path.suffix.lower().lstrip(".")
         found = _ALIASES.get(suffix, suffix)
         return next((f for f in cls if f.value == found and f is not cls.TERMINAL), None)
