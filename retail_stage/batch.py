@@ -32,6 +32,8 @@ from retail_stage.sources import (
     decode,
     load_json,
     not_a_profile,
+    not_utf8,
+    os_reason,
     read_limited,
     regular_size,
 )
@@ -87,14 +89,14 @@ def find_inputs(arguments: Iterable[str], skip: Path | None = None) -> Iterator[
         elif glob.has_magic(argument):
             matches = sorted(glob.glob(argument, recursive=True))
             if not matches:
-                yield _failure(argument, "no file matches this pattern")
+                yield _failure(argument, _("no file matches this pattern"))
             for match in matches:
                 if Path(match).is_dir():
                     yield from _folder_inputs(Path(match), match, skip)
                 elif not _is(match, skip):
                     yield Input(match, _named_kind(match), found=True)
         else:
-            yield _failure(argument, "no such file or folder")
+            yield _failure(argument, _("no such file or folder"))
 
 
 def _named_kind(path: str) -> str | None:
@@ -114,7 +116,7 @@ def _folder_inputs(folder: Path, shown: str, skip: Path | None = None) -> Iterat
         if not _is(path, skip):
             yield Input(path, kind, found=True)
     if not found:
-        yield _failure(shown, "folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)")
+        yield _failure(shown, _("folder holds no profiles (*.yaml, *.yml, *.json, *.jsonl)"))
 
 
 def _walk(folder: str) -> Iterator[tuple[str, str]]:
@@ -176,12 +178,14 @@ def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, st
             with open(item.path, "rb") as stream:
                 data = _read_whole(stream, shown, item.kind, max_bytes)
     except IsADirectoryError:
-        raise SourceError(Problem(shown, "is a folder, expected a file")) from None
+        raise SourceError(Problem(shown, _("is a folder, expected a file"))) from None
     except OSError as exc:
-        raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
+        raise SourceError(
+            Problem(shown, _("cannot read: {reason}").format(reason=os_reason(exc)))
+        ) from None
     text = decode(data, shown, max_bytes=len(data) if item.kind == "jsonl" else max_bytes)
     if not text.strip():
-        raise SourceError(Problem(shown, "file is empty: expected a profile"))
+        raise SourceError(Problem(shown, _("file is empty: expected a profile")))
     return text, item.kind or sniff_kind(text)
 
 
@@ -649,9 +653,9 @@ def chunk_documents(chunk: _Chunk, max_bytes: int) -> list[Document | Failure]:
             # Its lines are lost, and said to be: scoring what the file now holds under the
             # line numbers of what it held would name the wrong profiles.
             message = (
-                "the file changed while it was being scored; score it again"
+                _("the file changed while it was being scored; score it again")
                 if isinstance(exc, _Changed)
-                else f"cannot read: {exc.strerror or exc}"
+                else _("cannot read: {reason}").format(reason=os_reason(exc))
             )
             return [Failure(f"{path}:{number}", (Problem(path, message, number, 1),))]
     # No line of a chunk within the limit can be over it: most chunks skip the check.
@@ -692,7 +696,7 @@ def _jsonl_units(item: Input, max_bytes: int) -> Iterator[_Unit]:
     try:
         stream: BinaryIO = open(item.path, "rb")  # noqa: SIM115
     except OSError as exc:
-        yield _failure(item.path, f"cannot read: {exc.strerror or exc}")
+        yield _failure(item.path, _("cannot read: {reason}").format(reason=os_reason(exc)))
         return
     with stream:
         skipped = _not_profile_lines(stream, item.path, max_bytes) if item.found else None
@@ -747,7 +751,7 @@ def _jsonl_runs(
         try:
             data = read(READ_BYTES)
         except OSError as exc:
-            yield _failure(shown, f"cannot read: {exc.strerror or exc}")
+            yield _failure(shown, _("cannot read: {reason}").format(reason=os_reason(exc)))
             return
         if not data:
             break
@@ -780,7 +784,7 @@ def _jsonl_runs(
         if (yield from _chunks(shown, chunk, number, skipped, max_bytes, offset, identity)) < 0:
             return
     if not found:
-        yield _failure(shown, "file is empty: expected a profile")
+        yield _failure(shown, _("file is empty: expected a profile"))
 
 
 def _chunks(
@@ -802,7 +806,7 @@ def _chunks(
         end = len(chunk) if end < 0 else end
         if end - start - chunk.endswith(b"\r", start, end) <= max_bytes:
             yield from _runs(shown, chunk[:start], first, skipped, offset, identity)
-            yield _failure(shown, "binary file: expected UTF-8 text (JSONL)")
+            yield _failure(shown, _("binary file: expected UTF-8 text (JSONL)"))
             return -1
         nul = chunk.find(b"\0", end)
     return (yield from _runs(shown, chunk, first, skipped, offset, identity))
@@ -857,12 +861,12 @@ def _shipped(task: list[_Unit]) -> list[_Unit]:
 
 def _not_utf8(shown: str, number: int, raw: bytes, start: int) -> Failure:
     column = len(raw[:start].decode("utf-8", "replace")) + 1
-    message = f"not UTF-8 text (byte 0x{raw[start]:02x})"
+    message = not_utf8(raw[start])
     return Failure(f"{shown}:{number}", (Problem(shown, message, number, column),))
 
 
 def _over_limit(shown: str, number: int, max_bytes: int) -> Failure:
-    message = f"line is over the limit of {max_bytes:,} bytes"
+    message = _("line is over the limit of {limit} bytes").format(limit=f"{max_bytes:,}")
     return Failure(f"{shown}:{number}", (Problem(shown, message, number, 1),))
 
 
@@ -903,7 +907,7 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
     Without --input-format the kind is told from the first bytes, then from the whole text.
     """
     if sys.stdin is None:  # started with standard input closed (`0<&-`)
-        yield _failure("<stdin>", "cannot read: standard input is closed")
+        yield _failure("<stdin>", _("cannot read: standard input is closed"))
         return
     stream = sys.stdin.buffer
     if kind is not None and kind in SURVEY_KINDS.values():
@@ -913,10 +917,13 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
         try:
             data = stream.read(limit + 1)
         except OSError as exc:
-            yield _failure("<stdin>", f"cannot read: {exc.strerror or exc}")
+            yield _failure("<stdin>", _("cannot read: {reason}").format(reason=os_reason(exc)))
             return
         if len(data) > limit:
-            yield _failure("<stdin>", f"survey export is over the limit of {limit:,} bytes")
+            yield _failure(
+                "<stdin>",
+                _("survey export is over the limit of {limit} bytes").format(limit=f"{limit:,}"),
+            )
             return
         yield _Text("<stdin>", "", kind, data)
         return
@@ -931,13 +938,16 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
     try:
         data = stream.read(max_bytes + 1)  # never more: stdin may be endless
     except OSError as exc:
-        yield _failure("<stdin>", f"cannot read: {exc.strerror or exc}")
+        yield _failure("<stdin>", _("cannot read: {reason}").format(reason=os_reason(exc)))
         return
     if len(data) > max_bytes:
         if kind is None and sniff_kind(data.decode("utf-8", "replace")) == "jsonl":
             yield from _jsonl_runs(_Joined(data, stream), "<stdin>", max_bytes)
         else:
-            yield _failure("<stdin>", f"file is over the limit of {max_bytes:,} bytes")
+            yield _failure(
+                "<stdin>",
+                _("file is over the limit of {limit} bytes").format(limit=f"{max_bytes:,}"),
+            )
         return
     try:
         if kind is None and b"\x00" not in data:
@@ -951,7 +961,7 @@ def _stdin_units(kind: str | None, max_bytes: int) -> Iterator[_Unit]:
         yield Failure("<stdin>", exc.problems)
         return
     if not text.strip():
-        yield _failure("<stdin>", "file is empty: expected a profile")
+        yield _failure("<stdin>", _("file is empty: expected a profile"))
         return
     yield _Text("<stdin>", text, kind or sniff_kind(text))
 
@@ -1129,7 +1139,9 @@ def _answers(outbox: Connection, process: multiprocessing.process.BaseProcess) -
 
 def _lost(process: multiprocessing.process.BaseProcess) -> WorkerLost:
     return WorkerLost(
-        f"a worker process ended (exit code {process.exitcode}) before finishing its work"
+        _("a worker process ended (exit code {code}) before finishing its work").format(
+            code=process.exitcode
+        )
     )
 
 

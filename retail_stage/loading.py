@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from retail_stage.messages import N_, _, n_
 from retail_stage.sources import (
     DEFAULT_MAX_BYTES,
     KEY,
@@ -26,6 +27,7 @@ from retail_stage.sources import (
     decode,
     load_yaml,
     locate,
+    os_reason,
     read_file_limited,
     shown_name,
 )
@@ -96,7 +98,8 @@ class Failure:
         shown = [str(problem) for problem in self.problems[:limit]]
         hidden = len(self.problems) - limit
         if hidden > 0:
-            shown.append(f"{self.source}: error: and {hidden} more problems")
+            more = n_("and {n} more problem", "and {n} more problems", hidden).format(n=hidden)
+            shown.append(f"{self.source}: error: {more}")
         return shown
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,39 +131,108 @@ def validation_problems(exc: ValidationError, place: Any) -> list[Problem]:
         where = _describe(loc)
         if loc and loc[-1] == "[key]":
             key = loc[-2]
-            problems.append(
-                place((*loc[:-1], KEY), f"{_describe(loc[:-2])}: key {key!r} must be text")
-            )
+            message = _("key {key} must be text").format(key=repr(key))
+            problems.append(place((*loc[:-1], KEY), f"{_describe(loc[:-2])}: {message}"))
         elif kind == "missing":
             parent, name = loc[:-1], loc[-1]
-            problems.append(
-                place(parent, f"{_describe(parent) or 'document'}: missing required key {name!r}")
-            )
+            message = _("missing required key {key}").format(key=repr(name))
+            within = _describe(parent) or _("document")
+            problems.append(place(parent, f"{within}: {message}"))
         elif kind == "extra_forbidden":
-            problems.append(
-                place(
-                    (*loc, KEY),
-                    f"unexpected key {loc[-1]!r} in {_describe(loc[:-1]) or 'document'}",
-                )
+            message = _("unexpected key {key} in {place}").format(
+                key=repr(loc[-1]), place=_describe(loc[:-1]) or _("document")
             )
+            problems.append(place((*loc, KEY), message))
         elif kind == "too_short" and isinstance(error.get("ctx"), dict):
             need, found = error["ctx"]["min_length"], error["ctx"]["actual_length"]
-            problems.append(
-                place(loc, f"{where}: needs at least {need} item{'s' * (need != 1)}, found {found}")
-            )
+            message = n_(
+                "needs at least {need} item, found {found}",
+                "needs at least {need} items, found {found}",
+                need,
+            ).format(need=need, found=found)
+            problems.append(place(loc, f"{where}: {message}"))
         elif kind in ("model_type", "dict_type", "model_attributes_type") and not loc:
             got = type(error["input"]).__name__ if error["input"] is not None else "nothing"
-            problems.append(
-                place(loc, f"expected a mapping at the top of the document, got {_yaml_type(got)}")
+            message = _("expected a mapping at the top of the document, got {found}").format(
+                found=_yaml_type(got)
             )
+            problems.append(place(loc, message))
         else:
-            message = error["msg"]
-            if kind == "value_error":
-                message = message.removeprefix("Value error, ")
+            message = _pydantic_message(error)
             problems.append(
                 place(loc, f"{where}: {message[0].lower()}{message[1:]}" if where else message)
             )
     return problems
+
+
+_PLAIN_MESSAGES = {
+    "string_type": N_("expected text"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_type": N_("expected a number"),
+    "float_parsing": N_("expected a number"),
+    "finite_number": N_("expected a finite number"),
+    "bool_type": N_("expected yes or no (true or false)"),
+    "bool_parsing": N_("expected yes or no (true or false)"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping"),
+    "model_type": N_("expected a mapping"),
+    "model_attributes_type": N_("expected a mapping"),
+    "date_type": N_("expected a date, YYYY-MM-DD"),
+    "date_parsing": N_("expected a date, YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("expected a date, YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("expected a date without a time, YYYY-MM-DD"),
+    "none_required": N_("must be empty"),
+}
+"""pydantic's messages without fields, by their error type, in the catalogue's words."""
+
+_LIMIT_MESSAGES = {
+    "greater_than": ("gt", N_("must be greater than {limit}")),
+    "greater_than_equal": ("ge", N_("must be at least {limit}")),
+    "less_than": ("lt", N_("must be less than {limit}")),
+    "less_than_equal": ("le", N_("must be at most {limit}")),
+    "string_too_short": ("min_length", N_("needs at least {limit} characters")),
+    "string_too_long": ("max_length", N_("takes at most {limit} characters")),
+    "too_long": ("max_length", N_("takes at most {limit} items")),
+    "string_pattern_mismatch": ("pattern", N_("must match the pattern {limit}")),
+}
+"""pydantic's messages with one field: the error type, the field of its context, the words."""
+
+
+def _pydantic_message(error: Any) -> str:
+    """A pydantic error's message, in the interface language: English keeps pydantic's
+    words; another language has the common ones by their type (`greater_than`...), and one
+    not known here as pydantic says it. A value error is one of our validators' own."""
+    from retail_stage import messages
+
+    message: str = error["msg"]
+    kind = error["type"]
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    if messages.language() == "en":
+        return message
+    ctx = error.get("ctx") or {}
+    if kind in _PLAIN_MESSAGES:
+        return _(_PLAIN_MESSAGES[kind])
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return _("must not be empty")
+    if kind in _LIMIT_MESSAGES and _LIMIT_MESSAGES[kind][0] in ctx:
+        field, words = _LIMIT_MESSAGES[kind]
+        return _(words).format(limit=ctx[field])
+    if kind == "literal_error" and "expected" in ctx:
+        expected = str(ctx["expected"]).replace(" or ", ", ")
+        return _("expected one of {expected}").format(expected=expected)
+    if kind == "union_tag_invalid" and "tag" in ctx:
+        expected = str(ctx.get("expected_tags", ""))
+        return _("{field} {value} is not one of {expected}").format(
+            field=ctx.get("discriminator", "kind").strip("'"),
+            value=repr(ctx["tag"]),
+            expected=expected,
+        )
+    if kind == "union_tag_not_found":
+        return _("missing required key {key}").format(key=ctx.get("discriminator", "'kind'"))
+    return message
 
 
 def _is_union_tag(step: str | int) -> bool:
@@ -168,9 +240,15 @@ def _is_union_tag(step: str | int) -> bool:
 
 
 def _yaml_type(name: str) -> str:
-    return {"list": "a list", "str": "a string", "int": "a number", "float": "a number"}.get(
-        name, name
-    )
+    words = {
+        "list": N_("a list"),
+        "str": N_("a string"),
+        "int": N_("a number"),
+        "float": N_("a number"),
+        "bool": N_("a yes/no"),
+        "nothing": N_("nothing"),
+    }
+    return _(words[name]) if name in words else name
 
 
 def load_rubric(path: str | Path | None = None, lang: str | None = None) -> Rubric:
@@ -190,7 +268,7 @@ def _load_rubric(path: str, lang: str | None) -> Rubric:
     try:
         data = read_file_limited(path, path, DEFAULT_MAX_BYTES)
     except OSError as exc:
-        raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
+        raise SourceError(Problem(path, _cannot_read_rubric(exc))) from None
     cached = rubric_cache.read(data, lang)
     if cached is not None:
         return cached
@@ -200,6 +278,10 @@ def _load_rubric(path: str, lang: str | None) -> Rubric:
         raise SourceError(errors)
     rubric_cache.write(data, lang, rubric)
     return rubric
+
+
+def _cannot_read_rubric(exc: OSError) -> str:
+    return _("cannot read rubric: {reason}").format(reason=os_reason(exc))
 
 
 def read_rubric(
@@ -220,7 +302,7 @@ def read_rubric(
         try:
             data = read_file_limited(path, path, DEFAULT_MAX_BYTES)
         except OSError as exc:
-            raise SourceError(Problem(path, f"cannot read rubric: {exc.strerror or exc}")) from None
+            raise SourceError(Problem(path, _cannot_read_rubric(exc))) from None
     text = decode(data, path)
     content = load_yaml(text, path)
 
@@ -421,15 +503,19 @@ def score_document(
             raise SourceError(
                 document.problem(
                     ("rubric", "id"),
-                    f"profile was answered for rubric {ref_id!r}, not {rubric.id!r}; "
-                    "pass the matching --rubric",
+                    _(
+                        "profile was answered for rubric {asked}, not {rubric}; "
+                        "pass the matching --rubric"
+                    ).format(asked=repr(ref_id), rubric=repr(rubric.id)),
                 )
             )
         if ref_version is not None and ref_version != rubric.version:
             problem = document.problem(
                 ("rubric", "version"),
-                f"profile was answered for version {ref_version} of {rubric.id!r}; "
-                f"scored with version {rubric.version}",
+                _(
+                    "profile was answered for version {asked} of {rubric}; "
+                    "scored with version {version}"
+                ).format(asked=ref_version, rubric=repr(rubric.id), version=rubric.version),
                 severity="warning",
             )
             warnings = (*warnings, str(problem))
@@ -537,4 +623,6 @@ def documents_from_text(text: str, path: str, kind: str) -> Iterator[Document | 
     if broken is not None:
         raise broken
     if not found:
-        raise SourceError(Problem(path, "no profile in file: it is empty or holds only comments"))
+        raise SourceError(
+            Problem(path, _("no profile in file: it is empty or holds only comments"))
+        )

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
+from retail_stage.messages import _
 from retail_stage.rubric import RubricRef
 
 _ANSWER_SCHEMA: dict[str, Any] = {
@@ -96,7 +97,7 @@ class Profile(BaseModel):
     @model_validator(mode="after")
     def _answers_or_respondents(self) -> Profile:
         if self.respondents is not None and self.answers:
-            raise ValueError("a profile has answers or respondents, not both")
+            raise ValueError(_("a profile has answers or respondents, not both"))
         return self
 
 

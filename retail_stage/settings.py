@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retail_stage.messages import _
 from retail_stage.sources import Problem, SourceError
 
 CONFIG_FILE = "retail-stage.toml"
@@ -53,11 +54,14 @@ class Settings:
             ("max-bytes", self.max_bytes),
         ):
             if setting.value is not None:
-                lines.append(f"{name}: {setting.value} (from {setting.origin})")
+                told = _("{value} (from {origin})").format(
+                    value=setting.value, origin=setting.origin
+                )
             elif setting.origin == "default":
-                lines.append(f"{name}: default")
+                told = _("default")
             else:  # a locale that names no language (C, POSIX)
-                lines.append(f"{name}: default ({setting.origin} names no language)")
+                told = _("default ({variable} names no language)").format(variable=setting.origin)
+            lines.append(f"{name}: {told}")
         return lines
 
 
@@ -131,7 +135,14 @@ def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(Problem(_shown(path), f"cannot read the configuration: {exc}")) from None
+        if isinstance(exc, OSError):
+            from retail_stage.sources import os_reason
+
+            reason = os_reason(exc)
+        else:
+            reason = _("not UTF-8 text")
+        message = _("cannot read the configuration: {reason}").format(reason=reason)
+        raise SourceError(Problem(_shown(path), message)) from None
 
 
 def _settings_of(path: Path, table: str | None, text: str | None = None) -> dict[str, Any]:
@@ -149,7 +160,8 @@ def _settings_of(path: Path, table: str | None, text: str | None = None) -> dict
         at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         line, column = (int(at[1]), int(at[2])) if at else (None, None)
-        raise SourceError(Problem(shown, f"invalid TOML: {message}", line, column)) from None
+        message = _("invalid TOML: {problem}").format(problem=message)
+        raise SourceError(Problem(shown, message, line, column)) from None
     if table is not None:
         content = content.get("tool", {}).get(table, {})
     problems: list[Problem] = []
@@ -159,12 +171,17 @@ def _settings_of(path: Path, table: str | None, text: str | None = None) -> dict
         line = _line_of(text, key)
         if wanted is None:
             known = ", ".join(KEYS)
-            problems.append(Problem(shown, f"unknown setting {key!r}; known: {known}", line, 1))
+            message = _("unknown setting {key}; known: {known}").format(key=repr(key), known=known)
+            problems.append(Problem(shown, message, line, 1))
         elif not isinstance(value, wanted) or isinstance(value, bool):
-            kind = "text" if wanted is str else "a whole number"
-            problems.append(Problem(shown, f"{key} must be {kind}, got {value!r}", line, 1))
+            if wanted is str:
+                message = _("{key} must be text, got {value}")
+            else:
+                message = _("{key} must be a whole number, got {value}")
+            problems.append(Problem(shown, message.format(key=key, value=repr(value)), line, 1))
         elif isinstance(value, int) and value < 1:
-            problems.append(Problem(shown, f"{key} must be at least 1, got {value}", line, 1))
+            message = _("{key} must be at least 1, got {value}").format(key=key, value=value)
+            problems.append(Problem(shown, message, line, 1))
         else:
             settings[key] = value
     if problems:

@@ -18,6 +18,8 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from retail_stage.messages import N_, _
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -124,8 +126,8 @@ _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _TIMESTAMP, _SEQ, _MAP, _MERGE = (_CORE + t for t in ("timestamp", "seq", "map", "merge"))
 _VALUE = _CORE + "value"
-_KINDS = {_INT: "a number", _FLOAT: "a number", _BOOL: "a yes/no", _NULL: "empty"}
-_KINDS[_TIMESTAMP] = "a date"
+_KINDS = {_INT: N_("a number"), _FLOAT: N_("a number"), _BOOL: N_("a yes/no"), _NULL: N_("empty")}
+_KINDS[_TIMESTAMP] = N_("a date")
 
 
 _TAG_CACHE_SIZE = 20_000
@@ -188,7 +190,7 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0:
             raise _Refused(
-                "aliases expand this document beyond its size; refusing it (an alias bomb?)",
+                _("aliases expand this document beyond its size; refusing it (an alias bomb?)"),
                 node,
             )
         cls = node.__class__
@@ -198,7 +200,10 @@ class _Builder:
                 return node.value
             return self._scalar(node, tag)
         if depth >= MAX_DEPTH:
-            raise _Refused(f"document is nested more than {MAX_DEPTH} levels deep", node)
+            raise _Refused(
+                _("document is nested more than {levels} levels deep").format(levels=MAX_DEPTH),
+                node,
+            )
         if cls is yaml.MappingNode and tag == _MAP:
             return self._mapping(node, depth + 1)
         if cls is yaml.SequenceNode and tag == _SEQ:
@@ -229,7 +234,9 @@ class _Builder:
                 return self.loader.construct_yaml_timestamp(node)
             except ValueError:
                 raise _Refused(
-                    f"{value!r} looks like a date but is not one; put it in quotes if it is text",
+                    _(
+                        "{value} looks like a date but is not one; put it in quotes if it is text"
+                    ).format(value=repr(value)),
                     node,
                 ) from None
         raise _Refused(_tag_message(tag), node)
@@ -242,7 +249,7 @@ class _Builder:
         for key_node, value_node in node.value:
             key_tag = key_node.tag
             if key_node.__class__ is not yaml.ScalarNode:
-                raise _Refused("a mapping key must be a plain value", key_node)
+                raise _Refused(_("a mapping key must be a plain value"), key_node)
             if key_tag != _STR:
                 if key_tag == _MERGE:
                     merged.append(value_node)
@@ -251,12 +258,14 @@ class _Builder:
                 if kind is None:
                     raise _Refused(_tag_message(key_tag), key_node)
                 raise _Refused(
-                    f"key {key_node.value!r} is read as {kind}, not text; put it in quotes",
+                    _("key {key} is read as {kind}, not text; put it in quotes").format(
+                        key=repr(key_node.value), kind=_(kind)
+                    ),
                     key_node,
                 )
             key = key_node.value
             if key in result:
-                raise _Refused(f"duplicate key {key!r}", key_node)
+                raise _Refused(_("duplicate key {key}").format(key=repr(key)), key_node)
             if value_node.__class__ is scalar and value_node.tag == _STR:
                 # Most values are text: skip a call (build would do exactly this).
                 self.budget -= 1
@@ -269,7 +278,7 @@ class _Builder:
             for item in sources:
                 value = build(item, depth)
                 if not isinstance(value, dict):
-                    raise _Refused("'<<' merges mappings only", item)
+                    raise _Refused(_("'<<' merges mappings only"), item)
                 for key, merged_value in value.items():
                     result.setdefault(key, merged_value)
         return result
@@ -277,7 +286,9 @@ class _Builder:
 
 def _tag_message(tag: str) -> str:
     shown = tag.replace(_CORE, "!!")
-    return f"tag {shown!r} is not allowed: only plain data (mappings, lists, text, numbers)"
+    return _("tag {tag} is not allowed: only plain data (mappings, lists, text, numbers)").format(
+        tag=repr(shown)
+    )
 
 
 def read_limited(stream: BinaryIO, shown: str, max_bytes: int) -> bytes:
@@ -307,8 +318,33 @@ def read_file_limited(path: str, shown: str, max_bytes: int) -> bytes:
 
 def _over_limit(size: int | None, max_bytes: int) -> str:
     if size is None:
-        return f"file is over the limit of {max_bytes:,} bytes"
-    return f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+        return _("file is over the limit of {limit} bytes").format(limit=f"{max_bytes:,}")
+    return _("file is {size} bytes, over the limit of {limit} bytes").format(
+        size=f"{size:,}", limit=f"{max_bytes:,}"
+    )
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be opened or read: the system's words in English, the common
+    reasons by their errno in another language (any other as the system says it)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: N_("no such file or folder"),
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("permission denied"),
+        errno.EISDIR: N_("is a folder, expected a file"),
+        errno.ENOTDIR: N_("a part of the path is not a folder"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
+        errno.ELOOP: N_("too many symbolic links"),
+        errno.EIO: N_("input/output error"),
+    }
+    from retail_stage import messages
+
+    reason = reasons.get(exc.errno or 0)
+    if reason is None or messages.language() == "en":
+        return str(exc.strerror or exc)  # English keeps the system's words
+    return _(reason)
 
 
 def decode(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -316,22 +352,28 @@ def decode(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if len(data) > max_bytes:
         raise SourceError(Problem(path, _over_limit(len(data), max_bytes)))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise SourceError(Problem(path, "file is UTF-16; save it as UTF-8", 1, 1))
+        raise SourceError(Problem(path, _("file is UTF-16; save it as UTF-8"), 1, 1))
     if data.startswith(b"PK\x03\x04"):
-        fix = "give --input-format xlsx" if path == "<stdin>" else "name it .xlsx"
-        raise SourceError(
-            Problem(path, f"a zip file, not YAML or JSON: if it is an XLSX export, {fix}")
-        )
+        if path == "<stdin>":
+            zipped = _(
+                "a zip file, not YAML or JSON: if it is an XLSX export, give --input-format xlsx"
+            )
+        else:
+            zipped = _("a zip file, not YAML or JSON: if it is an XLSX export, name it .xlsx")
+        raise SourceError(Problem(path, zipped))
     if b"\x00" in data:
-        raise SourceError(Problem(path, "binary file: expected UTF-8 text (YAML or JSON)"))
+        raise SourceError(Problem(path, _("binary file: expected UTF-8 text (YAML or JSON)")))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col(data[: exc.start].decode("utf-8", "replace"))
-        raise SourceError(
-            Problem(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line, column)
-        ) from None
+        raise SourceError(Problem(path, not_utf8(data[exc.start]), line, column)) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def not_utf8(byte: int) -> str:
+    """The message for a byte that is not UTF-8 (`byte 0xff`)."""
+    return _("not UTF-8 text (byte {byte})").format(byte=f"0x{byte:02x}")
 
 
 def _line_col(prefix: str) -> tuple[int, int]:
@@ -346,15 +388,53 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str = "") -> Problem:
         if isinstance(exc, yaml.constructor.ConstructorError):
             pass  # raised by our own checks, already worded for the user
         elif "maximum nesting depth" in what:
-            what = "document is nested too deeply"
+            what = _("document is nested too deeply")
         elif text[mark.index : mark.index + 1] == "\t":
-            what = "invalid YAML: a tab; YAML indents with spaces only"
+            what = _("invalid YAML: a tab; YAML indents with spaces only")
         else:
             if exc.context and "while" not in exc.context:
-                what = f"{exc.context}: {what}"
-            what = f"invalid YAML: {what}"
+                what = f"{_yaml_words(exc.context)}: {_yaml_words(what)}"
+            else:
+                what = _yaml_words(what)
+            what = _("invalid YAML: {problem}").format(problem=what)
         return Problem(path, what, mark.line + 1, mark.column + 1)
-    return Problem(path, f"invalid YAML: {exc}")  # pragma: no cover - unmarked errors are rare
+    return Problem(
+        path, _("invalid YAML: {problem}").format(problem=exc)
+    )  # pragma: no cover - unmarked errors are rare
+
+
+_YAML_PHRASES = frozenset(
+    {
+        N_("invalid YAML"),
+        N_("mapping values are not allowed in this context"),
+        N_("mapping values are not allowed here"),
+        N_("could not find expected ':'"),
+        N_("did not find expected key"),
+        N_("did not find expected node content"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected '-' indicator"),
+        N_("did not find expected <document start>"),
+        N_("did not find the expected '>'"),
+        N_("found unexpected end of stream"),
+        N_("found undefined alias"),
+        N_("found character that cannot start any token"),
+        N_("found unknown escape character"),
+        N_("found duplicate anchor; first occurrence"),
+        N_("second occurrence"),
+        N_("found duplicate %YAML directive"),
+        N_("found a tab character that violates indentation"),
+        N_("found a tab character where an indentation space is expected"),
+        N_("block sequence entries are not allowed in this context"),
+    }
+)
+"""libyaml's phrases for the syntax errors people make, each translated in the catalogue."""
+
+
+def _yaml_words(said: str) -> str:
+    """One of libyaml's phrases in the interface language; one it does not know stays as
+    libyaml says it (English keeps libyaml's words)."""
+    return _(said) if said in _YAML_PHRASES else said
 
 
 def load_yaml_documents(text: str, path: str) -> list[Any]:
@@ -365,7 +445,7 @@ def load_yaml_documents(text: str, path: str) -> list[Any]:
 def iter_yaml_documents(text: str, path: str) -> Iterator[Any]:
     """Each document of a YAML stream in turn, loaded safely; SourceError at the first one
     that is broken (bad syntax, a duplicate key...), after the good ones before it."""
-    for data, _ in iter_yaml_spans(text, path):
+    for data, _span in iter_yaml_spans(text, path):
         yield data
 
 
@@ -392,7 +472,7 @@ def iter_yaml_spans(text: str, path: str) -> Iterator[tuple[Any, Span | None]]:
     except yaml.YAMLError as exc:
         raise SourceError(_yaml_problem(path, exc, text)) from None
     except RecursionError:
-        raise SourceError(Problem(path, "document is nested too deeply")) from None
+        raise SourceError(Problem(path, _("document is nested too deeply"))) from None
     finally:
         loader.dispose()
 
@@ -401,9 +481,9 @@ def load_yaml(text: str, path: str) -> Any:
     """A single-document YAML file (a rubric); several documents are an error."""
     documents = load_yaml_documents(text, path)
     if not documents:
-        raise SourceError(Problem(path, "file is empty: expected a YAML mapping"))
+        raise SourceError(Problem(path, _("file is empty: expected a YAML mapping")))
     if len(documents) > 1:
-        raise SourceError(Problem(path, "expected one YAML document, found several"))
+        raise SourceError(Problem(path, _("expected one YAML document, found several")))
     return documents[0]
 
 
@@ -411,7 +491,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
-        for key, _ in pairs:
+        for key, _value in pairs:
             if key in seen:
                 raise _DuplicateKey(key)
             seen.add(key)
@@ -425,14 +505,14 @@ class _DuplicateKey(ValueError):
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def _too_long(length: int) -> str:
-    return (
-        f"a number of {length:,} characters is too long (the limit is {MAX_NUMBER_CHARS}); "
+    return _(
+        "a number of {length} characters is too long (the limit is {limit}); "
         "is this the right value?"
-    )
+    ).format(length=f"{length:,}", limit=MAX_NUMBER_CHARS)
 
 
 class _LongNumber(ValueError):
@@ -461,7 +541,7 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
     # Counting brackets is cheap, walking the value is not: only a text with enough of them
     # can be too deep.
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _deeper_than(value, MAX_JSON_DEPTH):
-        raise SourceError(Problem(path, "document is nested too deeply", 1 + line_offset, 1))
+        raise SourceError(Problem(path, _("document is nested too deeply"), 1 + line_offset, 1))
     if "\\u" in text:
         at = _lone_surrogate(text)
         if at is not None:
@@ -469,8 +549,9 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
             raise SourceError(
                 Problem(
                     path,
-                    f"invalid JSON: {text[at : at + 6]} is half of a surrogate pair, "
-                    "not a character",
+                    _("invalid JSON: {escape} is half of a surrogate pair, not a character").format(
+                        escape=text[at : at + 6]
+                    ),
                     line + line_offset,
                     column,
                 )
@@ -481,7 +562,7 @@ def load_json(text: str, path: str, line_offset: int = 0) -> Any:
 def _deeper_than(value: Any, limit: int) -> bool:
     """Whether lists and mappings nest more than `limit` levels deep in `value`."""
     level = [value]  # the values at one depth, the document itself at depth 1
-    for _ in range(limit):
+    for _depth in range(limit):
         level = [
             child
             for item in level
@@ -498,12 +579,14 @@ def _decoded(text: str, path: str, line_offset: int) -> Any:
         return _JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
-            Problem(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno)
+            Problem(path, _json_problem(exc.msg), exc.lineno + line_offset, exc.colno)
         ) from None
     except _DuplicateKey as exc:
         line, column = _find_key(text, exc.key)
         raise SourceError(
-            Problem(path, f"duplicate key {exc.key!r}", line + line_offset, column)
+            Problem(
+                path, _("duplicate key {key}").format(key=repr(exc.key)), line + line_offset, column
+            )
         ) from None
     except _LongNumber as exc:
         found = _LONG_NUMBER.search(text)
@@ -512,11 +595,37 @@ def _decoded(text: str, path: str, line_offset: int) -> Any:
             Problem(path, _too_long(len(str(exc))), line + line_offset, column)
         ) from None
     except ValueError as exc:
-        raise SourceError(Problem(path, f"invalid JSON: {exc}", 1 + line_offset, 1)) from None
+        raise SourceError(
+            Problem(path, _("invalid JSON: {problem}").format(problem=exc), 1 + line_offset, 1)
+        ) from None
     except RecursionError:  # json says no more: the line (in JSONL) is what it can name
         raise SourceError(
-            Problem(path, "document is nested too deeply", 1 + line_offset, 1)
+            Problem(path, _("document is nested too deeply"), 1 + line_offset, 1)
         ) from None
+
+
+_JSON_PHRASES = frozenset(
+    {
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Extra data"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Invalid \\uXXXX escape"),
+        N_("Illegal trailing comma before end of object"),
+        N_("Illegal trailing comma before end of array"),
+    }
+)
+"""json's messages for syntax errors, each translated in the catalogue."""
+
+
+def _json_problem(said: str) -> str:
+    """json's message for a syntax error, in the interface language (English keeps json's
+    words, as does a message this does not know)."""
+    return _("invalid JSON: {problem}").format(problem=_(said) if said in _JSON_PHRASES else said)
 
 
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
@@ -567,7 +676,7 @@ def iter_jsonl(
         if not line.strip():
             continue
         if len(line) > max_bytes:
-            raise SourceError(Problem(f"{path}:{number}", "line is over the size limit"))
+            raise SourceError(Problem(f"{path}:{number}", _("line is over the size limit")))
         yield number, line
 
 
@@ -632,8 +741,6 @@ def not_a_profile(data: Any) -> str | None:
     keys, which no profile has (a profile's own keys are company, answers, respondents; a
     document with one of them is a profile, broken or not, and is checked as one).
     """
-    from retail_stage.messages import _
-
     if isinstance(data, list):
         if data and all(isinstance(item, dict) and "source" in item for item in data):
             return _("it holds results of retail-stage score")
