@@ -102,3 +102,79 @@ def test_lang_on_the_command_line_gives_click_errors_in_chinese() -> None:
     assert _panel(err)[-1] == "没有这个选项：--formt（可用的选项：--format）"
     code, _out, err = _run(["rubric", "show", "--formt"])
     assert _panel(err)[-1] == "No such option: --formt (Possible options: --format)"
+
+
+# --- input errors, settings, rubric validate ------------------------------------------------
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_missing_file_in_chinese_and_in_english(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nothere.yaml")
+    assert _run(["score", missing], lang="zh")[2].splitlines()[0] == (
+        f"{missing}: error: 找不到这个文件或文件夹"
+    )
+    assert (
+        _run(["score", missing])[2].splitlines()[0] == f"{missing}: error: no such file or folder"
+    )
+
+
+def test_a_yaml_syntax_error_in_chinese_and_in_english(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.yaml", "company:\n  name: A\nanswers:\n  a: b: c\n")
+    assert _run(["score", bad], lang="zh")[2].splitlines()[0] == (
+        f"{bad}:4:7: error: YAML 格式有误：这里不能出现冒号（值里的冒号请加引号）"
+    )
+    assert _run(["score", bad])[2].splitlines()[0] == (
+        f"{bad}:4:7: error: invalid YAML: mapping values are not allowed in this context"
+    )
+
+
+def test_a_wrong_kind_of_value_in_a_profile_in_chinese_and_in_english(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.yaml", "company:\n  name: A\n  assessed_on: [1]\nmerge: best\n")
+    assert _run(["score", bad], lang="zh")[2].splitlines()[:2] == [
+        f"{bad}:3:16: error: company.assessed_on: 应为日期，格式 YYYY-MM-DD",
+        f"{bad}:4:8: error: merge: 应为以下之一：'median', 'min', 'mean', 'latest'",
+    ]
+    assert _run(["score", bad])[2].splitlines()[:2] == [
+        f"{bad}:3:16: error: company.assessed_on: input should be a valid date",
+        f"{bad}:4:8: error: merge: input should be 'median', 'min', 'mean' or 'latest'",
+    ]
+
+
+def test_a_bad_configuration_value_in_chinese_and_in_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "retail-stage.toml").write_text('workers = "x"\nspeed = 2\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = _run(["score", "a.yaml"], lang="zh")
+    assert (code, err) == (
+        2,
+        "retail-stage.toml:1:1: error: workers 应为整数，实际是 'x'\n"
+        "retail-stage.toml:2:1: error: 不认识的设置项 'speed'；可用的有：rubric, lang, workers, "
+        "max-bytes\n",
+    )
+    code, _out, err = _run(["score", "a.yaml"])
+    assert (code, err) == (
+        2,
+        "retail-stage.toml:1:1: error: workers must be a whole number, got 'x'\n"
+        "retail-stage.toml:2:1: error: unknown setting 'speed'; known: rubric, lang, workers, "
+        "max-bytes\n",
+    )
+
+
+def test_rubric_validate_ok_line_in_chinese_and_in_english() -> None:
+    from retail_stage.version import bundled_rubric_path
+
+    shown = str(bundled_rubric_path())
+    assert _run(["rubric", "validate"], lang="zh")[:2] == (
+        0,
+        f"{shown}: ok: retail-stages 1.1，3 个阶段，36 项指标，0 条警告\n",
+    )
+    assert _run(["rubric", "validate"])[:2] == (
+        0,
+        f"{shown}: ok: retail-stages 1.1, 3 stages, 36 indicators, 0 warnings\n",
+    )

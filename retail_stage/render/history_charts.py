@@ -117,7 +117,7 @@ def index_chart_svg(
     then each stage's), the index of each assessment as a labelled point."""
     width, height = 640.0, 300.0
     # The rungs' names stand in a gutter on the left, where no point can fall on them.
-    gutter = 150.0
+    gutter = 168.0
     left, right, top, bottom = gutter, width - 24.0, 26.0, height - 44.0
     high = float(max(len(rungs) - 1, 1))
 
@@ -137,7 +137,7 @@ def index_chart_svg(
             'stroke-width="0.75" stroke-dasharray="3 3"/>'
         )
         body.append(
-            f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="{MUTED}">'
+            f'<text x="0" y="{y + 4:.1f}" font-size="13" fill="{MUTED}">'
             f"{_text(f'{k} · {name}')}</text>"
         )
     xs = _xs(len(index), left + 36, right - 20)

@@ -196,15 +196,15 @@ def _index(told: History, rubric: Rubric) -> list[str]:
     rungs = [rubric.baseline.name, *(s.name for s in rubric.stages)]
     title = _("Index of {company} over time").format(company=_company(told))
     chart = index_chart_svg(title, _whens(told), told.index, rungs)
-    head = _head(
-        [(_("Assessed"), False), (_("Stage"), False), (_("Label"), False), (_("Index"), True)]
-    )
+    head = _head([(_("Assessed"), False), (_("Stage"), False), (_("Index"), True)])
     rows = "".join(
         el(
             "tr",
             el("td", h(w), 'class="date"')
-            + el("td", h(names[r.stage]))
-            + el("td", h(label_name(r.label)))
+            + el(
+                "td",
+                h(names[r.stage]) + "<br>" + el("span", h(label_name(r.label)), 'class="muted"'),
+            )
             + el("td", f"{r.index:.2f}", 'class="num"'),
         )
         for w, r in zip(_whens(told), told.results, strict=True)
