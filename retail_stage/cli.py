@@ -178,43 +178,6 @@ def _usage_errors_translated() -> Iterator[None]:
         rich_utils.rich_format_error, rich_utils.rich_abort_error = show_error, show_abort
 
 
-@contextlib.contextmanager
-def _usage_errors_translated() -> Iterator[None]:
-    """click's own errors (No such option, Missing argument...) and typer's words around them
-    (the Error panel, the hint to -h, Aborted.) in the interface language while the block runs:
-    --lang's on the command line, else the settings' (retail_stage.usage_errors)."""
-    from typer import rich_utils
-
-    from retail_stage.usage_errors import rich_texts, usage_message
-
-    show_error, show_abort = rich_utils.rich_format_error, rich_utils.rich_abort_error
-
-    def shown(show: Any, *given: Any) -> None:
-        saved = {name: getattr(rich_utils, name) for name in rich_texts()}
-        for name, value in rich_texts().items():
-            setattr(rich_utils, name, value)
-        try:
-            show(*given)
-        finally:
-            for name, value in saved.items():
-                setattr(rich_utils, name, value)
-
-    def format_error(error: Any) -> None:
-        ctx = getattr(error, "ctx", None)
-        if ctx is not None:
-            messages.use(_help_language(ctx))
-        message = usage_message(error)
-        error.format_message = lambda: message
-        shown(show_error, error)
-
-    rich_utils.rich_format_error = format_error  # type: ignore[assignment]
-    rich_utils.rich_abort_error = lambda: shown(show_abort)
-    try:
-        yield
-    finally:
-        rich_utils.rich_format_error, rich_utils.rich_abort_error = show_error, show_abort
-
-
 class _ReaderGone(Exception):
     """Stdout's reader went away (`| head`): end as quietly as `git log | head` does."""
 
@@ -222,10 +185,6 @@ class _ReaderGone(Exception):
 class _Help:
     """What our commands and groups share: help in the interface language, the arguments
     kept for it, and a closed stdout turned into _ReaderGone."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        with _usage_errors_translated():
-            return super().main(*args, **kwargs)  # type: ignore[misc]
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with _usage_errors_translated():
