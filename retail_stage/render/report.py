@@ -58,7 +58,6 @@ from retail_stage.render.report_data import (
     peers_intro,
     points,
     quiet_unknowns_sentence,
-    sentences,
     top_sentence,
     uncertain_sentence,
 )
@@ -224,7 +223,7 @@ def _ladder(report: Report) -> Group:
     caption = _("┃ marks the stage's threshold")
     peers = report.peers
     if peers is not None and peers.marks:
-        caption = sentences(caption, peer_mark_legend())
+        caption = f"{caption}   {peer_mark_legend()}"
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
