@@ -3,6 +3,7 @@ RETAIL_STAGE_LANG=zh), English unchanged; error:, warning: and PATH:LINE:COL: st
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,63 @@ def test_rubric_validate_ok_line_in_chinese_and_in_english() -> None:
         0,
         f"{shown}: ok: retail-stages 1.1, 3 stages, 36 indicators, 0 warnings\n",
     )
+
+
+BAD_INPUTS = {
+    "syntax.yaml": "company:\n  name: A\nanswers:\n  a: b: c\n",
+    "flow.yaml": "company: {name: A\n",
+    "quote.yaml": "company:\n  name: 'A\n",
+    "tab.yaml": "company:\n\tname: A\n",
+    "alias.yaml": "company: *nobody\n",
+    "tag.yaml": "company: !!python/object:os.system x\n",
+    "dupe.yaml": "company:\n  name: A\n  name: B\n",
+    "date.yaml": "company:\n  name: A\n  assessed_on: 2024-13-45\n",
+    "key.yaml": "company:\n  name: A\n  1: x\n",
+    "extra.yaml": "company: {name: A}\nanswers: {}\nextra: 1\n",
+    "nocompany.yaml": "answers: {}\n",
+    "list.yaml": "- a\n- b\n",
+    "empty-name.yaml": "company: {name: ''}\n",
+    "merge.yaml": "company: {name: A}\nmerge: best\n",
+    "both.yaml": "company: {name: A}\nanswers: {x: 1}\nrespondents: [{name: B}]\n",
+    "norespondents.yaml": "company: {name: A}\nrespondents: []\n",
+    "version.yaml": "company: {name: A}\nrubric: {id: other}\n",
+    "comments.yaml": "# nothing here\n",
+    "utf16.yaml": "\ufeffcompany: {name: A}\n",
+    "comma.json": '{"company": {"name": "A"},}',
+    "value.json": '{"company": }',
+    "dupe.json": '{"company": {"name": "A"}, "company": {"name": "B"}}',
+    "nan.json": '{"company": {"name": "A"}, "answers": {"a": NaN}}',
+    "folder": None,
+    "missing.yaml": None,
+}
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+KEYS = {"company", "name", "answers", "respondents", "merge", "rubric", "assessed_on", "id"}
+"""The profile's own keys: ids a message names as the user wrote them."""
+
+
+def _english_words(line: str, path: str) -> list[str]:
+    """The English words of an error line, leaving out the file name, the quoted values and
+    ids the user wrote, and the parseable `error:`."""
+    line = line.replace(path, "").replace(": error: ", " ")
+    line = re.sub(
+        r"'[^']*'|\"[^\"]*\"|\*\w+|!!\S+|NaN|YAML|JSON|UTF-\d+|YYYY-MM-DD|--\w[\w-]*", "", line
+    )
+    line = re.sub(r"\*\.\w+", "", line)  # *.yaml
+    return [word for word in ENGLISH_WORD.findall(line) if word not in KEYS]
+
+
+def test_every_bad_input_says_what_is_wrong_in_chinese(tmp_path: Path) -> None:
+    told = {}
+    for name, text in BAD_INPUTS.items():
+        path = tmp_path / name
+        if name == "folder":
+            path.mkdir()
+        elif name == "utf16.yaml":
+            path.write_bytes(str(text).encode("utf-16"))
+        elif text is not None:
+            path.write_text(text, encoding="utf-8")
+        _code, _out, err = _run(["score", str(path)], lang="zh")
+        first = err.splitlines()[0]
+        assert first.startswith(f"{path}"), first
+        told[name] = _english_words(first, str(path))
+    assert {name: words for name, words in told.items() if words} == {}
