@@ -366,7 +366,7 @@ def result_view(result: Result, compiled: CompiledRubric, path: str) -> Renderab
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column(justify="right", style="green", no_wrap=True)
         for n, step in enumerate(chosen, start=1):
-            what = literal(questions[step.indicator])
+            what: Text = literal(questions[step.indicator])
             if step.failed_gate:
                 what = Text.assemble((_("gate "), "bold red"), what)
             table.add_row(f"{n}.", what, f"+{step.gain:.2f}")
