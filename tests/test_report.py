@@ -295,7 +295,8 @@ def test_format_from_file_name() -> None:
     assert ReportFormat.from_suffix(Path("a.docx")) is None
     assert ReportFormat.from_suffix(Path("terminal")) is None
     assert CompareFormat.from_suffix(Path("a.json")) is CompareFormat.JSON
-    assert CompareFormat.from_suffix(Path("a.svg")) is None
+    assert CompareFormat.from_suffix(Path("a.svg")) is CompareFormat.SVG
+    assert CompareFormat.from_suffix(Path("a.txt")) is None
 
 
 # --- one report per profile -------------------------------------------------------------------
