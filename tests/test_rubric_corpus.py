@@ -129,7 +129,7 @@ def test_warnings_alone_do_not_fail_validation() -> None:
     result = runner.invoke(app, ["rubric", "validate", str(path)])
     assert result.exit_code == 0
     assert result.stderr == f"{path}:13:10: warning: indicator 'b' has no source sentence\n"
-    assert result.stdout == f"{path}: ok: t 1, 1 stages, 2 indicators, 1 warning\n"
+    assert result.stdout == f"{path}: ok: t 1, 1 stage, 2 indicators, 1 warning\n"
 
 
 def test_an_unreadable_rubric_is_one_error() -> None:
