@@ -136,7 +136,8 @@ def test_schemas_and_earlier_results_beside_profiles_are_skipped(folder: Path) -
         f"{folder / 'profile.schema.json'}: {SCHEMA_NOTE}",
         f"{folder / 'result.schema.json'}: {SCHEMA_NOTE}",
         f"{folder / 'rubric.schema.json'}: {SCHEMA_NOTE}",
-        f"12 profiles scored, 0 invalid, 6 files skipped (not profiles) in Ts {COUNTS}",
+        f"{folder / 'summary.schema.json'}: {SCHEMA_NOTE}",
+        f"12 profiles scored, 0 invalid, 7 files skipped (not profiles) in Ts {COUNTS}",
     ]
 
 

@@ -376,3 +376,37 @@ def test_a_folder_with_a_copy_of_the_examples_gives_twice_the_counts(tmp_path: P
         "Nimbus Home Electronics",
         "Hanami Beauty",
     ]
+
+
+def test_the_summary_schema_names_every_key_the_summary_has() -> None:
+    from .conftest import ROOT
+
+    schema = json.loads((ROOT / "schemas" / "summary.schema.json").read_text(encoding="utf-8"))
+    data = summary("--group-by", "sector")
+    assert set(data) == set(schema["properties"])
+    assert set(schema["required"]) == set(summary())
+    dist = schema["properties"]["distributions"]
+    assert set(dist["required"]) == set(data["distributions"])
+    ranked = schema["properties"]["ranked"]["items"]
+    assert set(ranked["required"]) == set(data["ranked"][0])
+    groups = schema["properties"]["groups"]["items"]
+    assert set(groups["required"]) == set(data["groups"][0])
+
+
+def test_the_index_quartiles_from_counts_are_those_of_the_sorted_indexes() -> None:
+    import random
+    import statistics
+
+    rng = random.Random(14)
+    for n in (1, 2, 3, 5, 8, 101):
+        values = [round(rng.uniform(0, 3), 4) for _ in range(n)] + [3.0]
+        portfolio = Portfolio(load_rubric())
+        grouped = Portfolio(load_rubric(), group_by="sector")
+        for v in values:
+            portfolio.add(Tally("multi_channel", "1.0", v, (), group="x"))
+            grouped.add(Tally("multi_channel", "1.0", v, (), group="x"))
+        ordered = sorted(values)
+        quartiles = statistics.quantiles(ordered, n=4, method="inclusive")
+        expected = [ordered[0], *quartiles, ordered[-1]]
+        assert list(portfolio.index_spread().values()) == [round(v, 4) for v in expected]
+        assert grouped.groups["x"].index_spread() == portfolio.index_spread()

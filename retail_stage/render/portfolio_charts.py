@@ -37,7 +37,7 @@ def _share_fill(share: float) -> tuple[str, str]:
 def heatmap_svg(portfolio: Portfolio) -> str:
     """Stages (the top of the ladder on top) × labels: each cell's count and share."""
     total = portfolio.profiles
-    name_width, cell_w, cell_h, head = 200, 130, 44, 26
+    name_width, cell_w, cell_h, head = 176, 104, 44, 26
     body: list[str] = []
     columns = [*LABELS, _("All")]
     for n, column in enumerate(columns):
@@ -49,7 +49,7 @@ def heatmap_svg(portfolio: Portfolio) -> str:
     rows = list(zip(portfolio.stages, portfolio.stage_names, strict=True))[::-1]
     for r, (stage, name) in enumerate(rows):
         y = head + r * cell_h
-        shown = name if len(name) <= 26 else name[:25] + "…"
+        shown = name if len(name) <= 24 else name[:23] + "…"
         body.append(
             f'<text x="0" y="{y + cell_h / 2 + 5:.0f}" font-size="13" fill="{INK}">'
             f"{_text(shown)}</text>"
@@ -87,7 +87,7 @@ def histogram_svg(portfolio: Portfolio) -> str:
     per_bar = PER_UNIT // 10
     bars = [sum(bins[k : k + per_bar]) for k in range(0, len(bins), per_bar)]
     top = max(bars) if any(bars) else 1
-    left, right, chart_top, chart_h = 36, 12, 28, 150
+    left, right, chart_top, chart_h = 36, 12, 52, 150
     plot_w = WIDTH - left - right
     bar_w = plot_w / len(bars)
     span = len(bins) / PER_UNIT  # the index runs 0 .. the number of stages
@@ -124,15 +124,16 @@ def histogram_svg(portfolio: Portfolio) -> str:
         width = 2.5 if key == "median" else 1.5
         dash = "" if key == "median" else ' stroke-dasharray="4 3"'
         body.append(
-            f'<line x1="{x:.1f}" y1="{chart_top - 4}" x2="{x:.1f}" y2="{chart_top + chart_h}" '
+            f'<line x1="{x:.1f}" y1="{8 + n * 14}" x2="{x:.1f}" y2="{chart_top + chart_h}" '
             f'stroke="{INK}" stroke-width="{width}"{dash}/>'
         )
-        # Labels on three heights, so that close quartiles do not write over each other.
-        anchor = ("end", "middle", "start")[n]
-        shift = (-3, 0, 3)[n]
+        # Each label on a line of its own, so that close quartiles never write over each other;
+        # it starts at its line, or ends there when it would run off the chart.
+        label = _text(f"{name} {value:.2f}")
+        anchor, shift = ("end", -4) if x > WIDTH - 110 else ("start", 4)
         body.append(
-            f'<text x="{x + shift:.1f}" y="{chart_top - 8 - (n % 2) * 0}" font-size="12" '
-            f'fill="{INK}" text-anchor="{anchor}">{_text(f"{name} {value:.2f}")}</text>'
+            f'<text x="{x + shift:.1f}" y="{12 + n * 14}" font-size="12" fill="{INK}" '
+            f'text-anchor="{anchor}">{label}</text>'
         )
     height = chart_top + chart_h + 26
     title = _("Distribution of the index (profiles per 0.1)")

@@ -67,6 +67,8 @@ def group_value(value: Any) -> str | None:
 
 
 PER_UNIT = 100
+EXACT = 10_000
+"""Indexes are reported to 4 decimals: counted at 1/EXACT, their quartiles stay exact."""
 """The distributions count values in bins of width 1/PER_UNIT (see schemas/summary.schema.json)."""
 
 
@@ -125,7 +127,7 @@ class Ranked:
 
 class Portfolio:
     """Counts what the summary needs, one profile at a time: counts and histograms of fixed
-    size, the index (8 bytes a profile, for its exact quartiles), the `top` best companies;
+    size (the index's at 1/10,000 too, for its exact quartiles), the `top` best companies;
     every company only when `complete` (the XLSX and CSV summaries list them all)."""
 
     def __init__(
@@ -135,13 +137,19 @@ class Portfolio:
         group_by: str | None = None,
         top: int = 50,
         complete: bool = False,
+        in_group: bool = False,
     ) -> None:
         self.rubric = rubric
         self.stages = [rubric.baseline.id] + [s.id for s in rubric.stages]
         self.stage_names = [rubric.baseline.name] + [s.name for s in rubric.stages]
         self.dimensions = [d.id for d in rubric.dimensions]
         self.counts = {(stage, label): 0 for stage in self.stages for label in LABELS}
-        self.index = array("d")
+        self.scored = 0
+        # Every index is reported to 4 decimals, so counts at 1/10,000 give its exact quartiles
+        # in constant memory (an array at the top, a dict in a group, which holds few).
+        self.exact: array[int] | dict[int, int] = (
+            array("I", bytes(4 * (EXACT * max(1, len(rubric.stages)) + 1))) if not in_group else {}
+        )
         self.sums = [0.0] * len(self.dimensions)
         self.known = [0] * len(self.dimensions)
         self.invalid = 0
@@ -165,10 +173,15 @@ class Portfolio:
         if tally is None:
             self.invalid += 1
             return
-        seq = len(self.index)
+        seq = self.scored
+        self.scored += 1
         self.counts[(tally.stage, tally.label)] += 1
         self.unanswered += tally.unanswered
-        self.index.append(tally.ladder_index)
+        exact = max(0, round(tally.ladder_index * EXACT))
+        if isinstance(self.exact, dict):
+            self.exact[exact] = self.exact.get(exact, 0) + 1
+        else:
+            self.exact[min(exact, len(self.exact) - 1)] += 1
         self.coverage_sum += tally.coverage
         self.index_bins[bin_of(tally.ladder_index, len(self.index_bins))] += 1
         self.traffic_bins[bin_of(tally.focus_traffic, PER_UNIT)] += 1
@@ -196,29 +209,53 @@ class Portfolio:
         if self.group_by is not None:
             group = self.groups.get(tally.group)
             if group is None:
-                group = self.groups[tally.group] = Portfolio(self.rubric, top=0)
+                group = self.groups[tally.group] = Portfolio(self.rubric, top=0, in_group=True)
             group.add(tally)
 
     @property
     def profiles(self) -> int:
         """Profiles scored."""
-        return len(self.index)
+        return self.scored
 
     def index_spread(self) -> dict[str, float | None]:
         """Minimum, quartiles and maximum of the index (None when nothing was scored)."""
         names = ("min", "q1", "median", "q3", "max")
-        if not self.index:
+        n = self.scored
+        if not n:
             return dict.fromkeys(names)
-        values = sorted(self.index)
-        if len(values) == 1:
-            quartiles = [values[0]] * 3
-        else:
-            # Here only: it loads fractions, decimal and random, which `score` does not need.
-            import statistics
-
-            quartiles = statistics.quantiles(values, n=4, method="inclusive")
+        # statistics.quantiles(values, n=4, method="inclusive"), from the counts: the points
+        # between the order statistics j and j + 1 (0-based) of the sorted indexes.
+        wanted = {0, n - 1}
+        cuts = []
+        for i in (1, 2, 3):
+            j, delta = divmod(i * (n - 1), 4)
+            cuts.append((j, delta))
+            wanted |= {j, min(j + 1, n - 1)}
+        order = self._order_statistics(sorted(wanted))
+        quartiles = [
+            (order[j] * (4 - delta) + order[min(j + 1, n - 1)] * delta) / 4 for j, delta in cuts
+        ]
+        values = [order[0], order[n - 1]]
         points = [values[0], *quartiles, values[-1]]
         return {name: round(point, 4) for name, point in zip(names, points, strict=True)}
+
+    def _order_statistics(self, ranks: list[int]) -> dict[int, float]:
+        """The k-th smallest index (0-based) for each k of `ranks` (sorted), from the counts."""
+        items = (
+            sorted(self.exact.items())
+            if isinstance(self.exact, dict)
+            else ((k, c) for k, c in enumerate(self.exact) if c)
+        )
+        found: dict[int, float] = {}
+        seen, at = 0, 0
+        for value, count in items:
+            seen += count
+            while at < len(ranks) and ranks[at] < seen:
+                found[ranks[at]] = value / EXACT
+                at += 1
+            if at == len(ranks):
+                break
+        return found
 
     def dimension_means(self) -> dict[str, float | None]:
         """Mean score of each dimension over the profiles where it applies."""
