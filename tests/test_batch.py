@@ -59,7 +59,8 @@ def test_a_mixed_folder_scores_every_good_profile_and_names_every_bad_one(tmp_pa
         f"{path}/7-lines.jsonl:2:13: error: invalid JSON: Expecting value",
     ]
     assert re.fullmatch(
-        r"5 profiles scored, 5 invalid in \d+\.\d\ds \(Baseline 1\.0: 3, Stage one 1\.0: 2\)", stderr[-1]
+        r"5 profiles scored, 5 invalid in \d+\.\d\ds \(Baseline 1\.0: 3, Stage one 1\.0: 2\)",
+        stderr[-1],
     )
     assert [r["source"] for r in records if "error" in r] == [
         f"{path}/2-broken.yaml",

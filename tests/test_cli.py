@@ -48,7 +48,8 @@ def test_bad_answer_is_one_line_and_the_rest_is_scored(tmp_path: Path) -> None:
     error, summary = result.stderr.splitlines()
     assert error == f"{tmp_path / 'b.yaml'}:3:6: error: expected yes or no for 'a', got 3"
     assert re.fullmatch(
-        r"2 profiles scored, 1 invalid in \d+\.\d\ds \(Baseline 1\.0: 1, Stage one 1\.0: 1\)", summary
+        r"2 profiles scored, 1 invalid in \d+\.\d\ds \(Baseline 1\.0: 1, Stage one 1\.0: 1\)",
+        summary,
     )
     data = json.loads(result.stdout)
     assert [r.get("stage") for r in data] == ["s1", None, "b0"]
