@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retail_stage.compare import IMPROVED, REGRESSED, Comparison, History, date_of
-from retail_stage.messages import _, language, n_
+from retail_stage.messages import _, n_
 from retail_stage.render.history_charts import index_chart_svg, small_chart_svg
 from retail_stage.render.report_compare import (
     _answer,
@@ -32,7 +32,7 @@ from retail_stage.render.report_compare import (
 )
 from retail_stage.render.report_data import build_report, label_name, pct
 from retail_stage.render.report_formats import CompareFormat
-from retail_stage.render.report_html import css_string, el, h, stylesheet
+from retail_stage.render.report_html import document, el, h
 
 if TYPE_CHECKING:
     from retail_stage.rubric import Rubric
@@ -52,11 +52,10 @@ def _company(told: History) -> str:
     return str(told.latest.company.get("name") or "")
 
 
-def _running_footer(told: History) -> str:
+def _running(told: History) -> str:
+    """The company and the span of the dates, for the footer of each printed page."""
     dates = [d for d in (date_of(told.first), date_of(told.latest)) if d]
-    running = " · ".join([_company(told), " – ".join(dates)] if dates else [_company(told)])
-    footer = "content: " + css_string(running) + "; font: 9pt/1.2 var(--font); color: #555;"
-    return "@page { @bottom-left { " + footer + " } }"
+    return " · ".join([_company(told), " – ".join(dates)] if dates else [_company(told)])
 
 
 def history_html(told: History, rubric: Rubric) -> str:
@@ -73,26 +72,7 @@ def history_html(told: History, rubric: Rubric) -> str:
         *_next_steps(told, rubric),
         *_footer(told),
     ]
-    lang = "zh-Hans" if language() == "zh" else "en"
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{lang}">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{h(title)}</title>",
-            f"<style>\n{stylesheet()}{history_stylesheet()}{_running_footer(told)}\n</style>",
-            "</head>",
-            "<body>",
-            '<main class="history">',
-            *body,
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
+    return document(title, body, _running(told), css=history_stylesheet(), main_class="history")
 
 
 def _header(told: History) -> list[str]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from retail_stage.messages import _, language, n_
+from retail_stage.messages import _, n_
 from retail_stage.render.report_data import pct
-from retail_stage.render.report_html import css_string, el, h, stylesheet
+from retail_stage.render.report_html import document, el, h
 from retail_stage.render.summary import LABELS, spread_names
 
 if TYPE_CHECKING:
@@ -62,30 +62,7 @@ def portfolio_html(portfolio: Portfolio) -> str:
         *_footer(portfolio),
     ]
     running = _("Portfolio · {profiles}").format(profiles=portfolio.counted())
-    footer = "content: " + css_string(running) + "; font: 9pt/1.2 var(--font); color: #555;"
-    lang = "zh-Hans" if language() == "zh" else "en"
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{lang}">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{h(title)}</title>",
-            f"<style>\n{stylesheet()}{PORTFOLIO_CSS}"
-            + "@page { @bottom-left { "
-            + footer
-            + " } }\n</style>",
-            "</head>",
-            '<body class="portfolio">',
-            "<main>",
-            *body,
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
+    return document(title, body, running, css=PORTFOLIO_CSS, body_class="portfolio")
 
 
 def portfolio_pdf(portfolio: Portfolio) -> bytes:

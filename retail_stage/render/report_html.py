@@ -72,11 +72,39 @@ def css_string(value: str) -> str:
     return '"' + "".join(kept) + '"'
 
 
-def _running_footer(report: Report) -> str:
-    date = str(report.company.get("assessed_on") or "")
-    running = " · ".join(part for part in (report.company_name, date) if part)
+def document(
+    title: str,
+    body: list[str],
+    running: str,
+    css: str = "",
+    body_class: str = "",
+    main_class: str = "",
+) -> str:
+    """A whole HTML page of ours: the report's stylesheet (and `css`), `running` in the footer of
+    every printed page, `body` (escaped already) in <main>. The report, the portfolio and the
+    history are all such pages."""
     footer = "content: " + css_string(running) + "; font: 9pt/1.2 var(--font); color: #555;"
-    return "@page { @bottom-left { " + footer + " } }"
+    page = "@page { @bottom-left { " + footer + " } }"
+    lang = "zh-Hans" if language() == "zh" else "en"
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{lang}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{h(title)}</title>",
+            f"<style>\n{stylesheet()}{css}{page}\n</style>",
+            "</head>",
+            f'<body class="{body_class}">' if body_class else "<body>",
+            f'<main class="{main_class}">' if main_class else "<main>",
+            *body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def report_html(report: Report, open_details: bool = False) -> str:
@@ -94,26 +122,9 @@ def report_html(report: Report, open_details: bool = False) -> str:
         *_evidence(report, open_details),
         *_footer(report),
     ]
-    lang = "zh-Hans" if language() == "zh" else "en"
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{lang}">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{h(title)}</title>",
-            f"<style>\n{stylesheet()}{_running_footer(report)}\n</style>",
-            "</head>",
-            "<body>",
-            "<main>",
-            *body,
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
+    date = str(report.company.get("assessed_on") or "")
+    running = " · ".join(part for part in (report.company_name, date) if part)
+    return document(title, body, running)
 
 
 def _header(report: Report) -> list[str]:
