@@ -58,6 +58,25 @@ def columns(rubric: Rubric) -> list[str]:
     ]
 
 
+def row(record: Result) -> list[Any]:
+    """A scored profile's values under `columns` (the XLSX Results sheet holds the same)."""
+    panel = record.panel
+    return [
+        record.source,
+        *(record.company.get(name) for name in COMPANY_FIELDS),
+        record.stage,
+        record.label,
+        record.index,
+        record.coverage,
+        *(stage.attainment for stage in record.stages),
+        *(score for _, score in record.dimensions),
+        len(panel.respondents) if panel else None,
+        len(panel.disagreement) if panel else None,
+        None,
+        "\n".join(record.warnings) or None,
+    ]
+
+
 class CsvFormatter(Formatter):
     """A header, then one row per profile; a failed profile has only source and error."""
 
@@ -68,23 +87,7 @@ class CsvFormatter(Formatter):
         width = len(self.rubric.stages) + len(self.rubric.dimensions) + 6 + len(COMPANY_FIELDS)
         if isinstance(record, Failure):
             return _line([record.source, *([None] * width), record.message, None])
-        panel = record.panel
-        return _line(
-            [
-                record.source,
-                *(record.company.get(name) for name in COMPANY_FIELDS),
-                record.stage,
-                record.label,
-                record.index,
-                record.coverage,
-                *(stage.attainment for stage in record.stages),
-                *(score for _, score in record.dimensions),
-                len(panel.respondents) if panel else None,
-                len(panel.disagreement) if panel else None,
-                None,
-                "\n".join(record.warnings) or None,
-            ]
-        )
+        return _line(row(record))
 
     def header(self) -> str:
         """The column names."""

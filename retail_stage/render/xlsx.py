@@ -18,7 +18,8 @@ import zipfile
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from retail_stage.render.csv import COMPANY_FIELDS, columns
+from retail_stage.render.csv import columns
+from retail_stage.render.csv import row as csv_row
 from retail_stage.render.formatter import Formatter
 
 if TYPE_CHECKING:
@@ -69,20 +70,7 @@ class XlsxFormatter(Formatter):
             return json.dumps({"errors": errors}) + "\n"
         company = record.company.get("name") or ""
         panel = record.panel
-        results = [
-            record.source,
-            *(record.company.get(name) for name in COMPANY_FIELDS),
-            record.stage,
-            record.label,
-            record.index,
-            record.coverage,
-            *(stage.attainment for stage in record.stages),
-            *(score for _dim, score in record.dimensions),
-            len(panel.respondents) if panel else None,
-            len(panel.disagreement) if panel else None,
-            None,
-            "\n".join(record.warnings) or None,
-        ]
+        results = csv_row(record)
         steps = [
             [
                 record.source,
