@@ -314,7 +314,9 @@ def test_the_pdf_has_its_pages_and_text(tmp_path: Path) -> None:
     assert first.startswith("Retail digitalization portfolio Retail digitalization stages")
     assert "Smart retail 0 (0%) 2 (17%) 2 (17%)" in first
     last = " ".join(pages[-1].extract_text().split())
-    assert "12 Mama Wanjiru's Duka Single-channel retail 1.0 0.13 100% convenience" in last
+    # Older pypdf runs a table's cells together where newer ones put a space: compare unspaced.
+    last_row = "12 Mama Wanjiru's Duka Single-channel retail 1.0 0.13 100% convenience"
+    assert last_row.replace(" ", "") in last.replace(" ", "")
     assert last.endswith("Portfolio · 12 profiles, 0 invalid 5 / 5")
 
 

@@ -213,11 +213,10 @@ def test_the_chinese_pdf_embeds_a_cjk_font() -> None:
     rubric = load_rubric(None, "zh")
     result = score(rubric, {"company": {"name": "莲花里超市"}})
     reader = PdfReader(io.BytesIO(report_pdf(build_report(result, rubric))))
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[index,union-attr]
-    }
+    fonts = set()
+    for page in reader.pages:  # older pypdf hands back indirect objects: resolve each
+        table = page["/Resources"].get_object()["/Font"].get_object()
+        fonts |= {str(font.get_object()["/BaseFont"]) for font in table.values()}
     assert any("CJK" in name or "Han" in name or "WenQuanYi" in name for name in fonts), fonts
     assert "莲花里超市" in reader.pages[0].extract_text()
 
