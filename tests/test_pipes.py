@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, EXAMPLES, ROOT
+from .conftest import DATA, EXAMPLES
 
 OLD = str(EXAMPLES / "03-lotus-lane-grocers.yaml")
 NEW = str(DATA / "03-lotus-lane-grocers-2027.yaml")
@@ -37,17 +37,32 @@ ENV = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="no SIGPIPE on Windows")
 
 
-def _git_log_head() -> tuple[int, bytes]:
+def _git_log_head(repository: Path) -> tuple[int, bytes]:
     """What git does when the reader of its output is gone before it writes."""
     read, write = os.pipe()
     os.close(read)
     try:
         done = subprocess.run(
-            ["git", "log", "-3"], stdout=write, stderr=subprocess.PIPE, cwd=ROOT, check=False
+            ["git", "log", "-3"], stdout=write, stderr=subprocess.PIPE, cwd=repository, check=False
         )
     finally:
         os.close(write)
     return done.returncode, done.stderr
+
+
+def _repository(folder: Path) -> Path:
+    """A small git repository of its own (the tests also run from an unpacked sdist)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "init", "-q", str(folder)], check=True, env=env)
+    for n in range(3):
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-m", f"commit {n}"],
+            cwd=folder,
+            check=True,
+            env=env,
+        )
+    return folder
 
 
 @pytest.mark.parametrize("args", COMMANDS.values(), ids=COMMANDS.keys())
@@ -68,11 +83,11 @@ def test_a_reader_gone_before_the_first_line_ends_the_command_as_git_ends(args: 
     assert (done.returncode, done.stderr.decode()) == (-signal.SIGPIPE, "")
 
 
-def test_git_ends_the_same_way() -> None:
+def test_git_ends_the_same_way(tmp_path: Path) -> None:
     """The behaviour matched: git is killed by SIGPIPE and says nothing."""
     if subprocess.run(["git", "--version"], capture_output=True, check=False).returncode:
         pytest.skip("no git")
-    assert _git_log_head() == (-signal.SIGPIPE, b"")
+    assert _git_log_head(_repository(tmp_path / "repo")) == (-signal.SIGPIPE, b"")
 
 
 @pytest.mark.parametrize(
